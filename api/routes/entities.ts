@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { checkUscc } from '../../domain/uscc';
+import { findEntity, registerEntity } from '../../services/entities';
+import type { ApiDependencies } from '../context';
+import { route } from '../http';
+
+export const usccSchema = z
+  .string({ error: '必填 / required' })
+  .transform((value, context) => {
+    const result = checkUscc(value);
+    if (!result.valid) {
+      context.addIssue({ code: 'custom', message: result.message });
+      return z.NEVER;
+    }
+    return result.uscc;
+  })
+  .meta({ description: '统一社会信用代码 (GB 32100-2015)', example: '91320482MA1MXXXX' });
+
+const text = (max: number) => z.string().trim().min(1, '不能为空 / must not be empty').max(max, `最多 ${max} 字 / at most ${max} characters`);
+
+const newEntitySchema = z.strictObject({
+  uscc: usccSchema,
+  name: text(200),
+  legalRepresentative: text(100).optional(),
+  address: text(300).optional(),
+  street: text(100).optional(),
+  category: text(100).optional(),
+});
+
+export const entitySchema = z.object({
+  id: z.uuid(),
+  uscc: z.string(),
+  name: z.string(),
+  legalRepresentative: z.string().nullable(),
+  address: z.string().nullable(),
+  street: z.string().nullable(),
+  category: z.string().nullable(),
+  legalStatus: z.enum(['operating', 'deregistered', 'revoked', 'moved_out']),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const idParams = z.object({ id: z.uuid('应为 UUID / must be a UUID') });
+
+export function entityRoutes({ db }: ApiDependencies) {
+  return [
+    route({
+      method: 'post',
+      path: '/entities',
+      summary: '登记检查对象 / Register a market entity (R1)',
+      tags: ['entities'],
+      body: newEntitySchema,
+      responses: {
+        201: { description: 'registered', schema: entitySchema },
+        409: { description: 'the credit code is already registered' },
+        422: { description: 'invalid fields, e.g. a wrong check character' },
+      },
+      async handler({ body }) {
+        const entity = await registerEntity(db, body);
+        return { status: 201, body: entity, headers: { location: `/entities/${entity.id}` } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/entities/:id',
+      summary: '查看检查对象 / Read a market entity',
+      tags: ['entities'],
+      params: idParams,
+      responses: { 200: { description: 'the entity', schema: entitySchema }, 404: { description: 'no such entity' } },
+      async handler({ params }) {
+        return { status: 200, body: await findEntity(db, params.id) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { ApiDependencies } from '../context';
+import { route } from '../http';
+
+const check = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
+const healthSchema = z.object({ status: z.enum(['ok', 'degraded']), database: check, temporal: check });
+
+async function timed(probe: () => Promise<unknown>): Promise<z.infer<typeof check>> {
+  const started = performance.now();
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3s')), 3_000).unref()),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: message };
+  }
+}
+
+export function healthRoutes({ db, temporal }: ApiDependencies) {
+  return [
+    route({
+      method: 'get',
+      path: '/health',
+      summary: '系统健康：数据库与 Temporal 是否可达 / Health: database and Temporal reachability',
+      tags: ['system'],
+      responses: {
+        200: { description: 'all parts reachable', schema: healthSchema },
+        503: { description: 'a part is unreachable', schema: healthSchema },
+      },
+      async handler() {
+        const [database, temporalCheck] = await Promise.all([
+          timed(() => db.$queryRaw`select 1`),
+          timed(() => temporal.workflowService.getSystemInfo({})),
+        ]);
+        const ok = database.ok && temporalCheck.ok;
+        return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', database, temporal: temporalCheck } };
+      },
+    }),
+  ];
+}

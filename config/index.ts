@@ -1,0 +1,92 @@
+// The one place that reads the environment. Every process parses it at start-up and stops with one line
+// naming the variable and what is wrong.
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+/.test(value), 'must be a postgresql://user@host:port/database URL');
+
+const hostAndPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+  TEMPORAL_ADDRESS: hostAndPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('inspection-cases'),
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+
+  // Embedded defaults used by `npm start` when DATABASE_URL / TEMPORAL_ADDRESS are not given.
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: port.default(5433),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+});
+
+export type Config = z.infer<typeof envSchema>;
+export type ConnectedConfig = Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function describe(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const variable = issue.path.join('.');
+  const given = env[variable];
+  return given === undefined ? `${variable}: ${issue.message}` : `${variable}=${JSON.stringify(given)}: ${issue.message}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Configuration error: ${parsed.error.issues.map((issue) => describe(issue, env)).join('; ')}`);
+  }
+  const config = parsed.data;
+  if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError('Configuration error: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  return config;
+}
+
+/** For the worker and the API, which connect to a database and a Temporal server they are given. */
+export function loadConnectedConfig(env: NodeJS.ProcessEnv = process.env): ConnectedConfig {
+  const config = loadConfig(env);
+  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Configuration error: ${missing.join(' and ')} not set (\`npm start\` sets them for its embedded services; ` +
+        'set them to run this process on its own)',
+    );
+  }
+  return config as ConnectedConfig;
+}
+
+/** Prints a start-up failure as one line and exits: configuration and connection errors are not bugs. */
+export function exitOnStartupError(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(message.split('\n')[0]);
+  process.exit(1);
+}

@@ -1,0 +1,55 @@
+// How every process reaches Temporal: a local dev server, a self-hosted cluster with mTLS, or Temporal Cloud
+// with an API key — decided by configuration alone.
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { ConnectedConfig } from '../config';
+
+type TemporalSettings = Pick<
+  ConnectedConfig,
+  'TEMPORAL_ADDRESS' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_TLS_CA_PATH' | 'TEMPORAL_API_KEY'
+>;
+
+function tlsOptions(settings: TemporalSettings) {
+  if (settings.TEMPORAL_TLS_CERT_PATH && settings.TEMPORAL_TLS_KEY_PATH) {
+    return {
+      clientCertPair: {
+        crt: readFileSync(settings.TEMPORAL_TLS_CERT_PATH),
+        key: readFileSync(settings.TEMPORAL_TLS_KEY_PATH),
+      },
+      serverRootCACertificate: settings.TEMPORAL_TLS_CA_PATH ? readFileSync(settings.TEMPORAL_TLS_CA_PATH) : undefined,
+    };
+  }
+  return settings.TEMPORAL_TLS || settings.TEMPORAL_API_KEY ? true : undefined;
+}
+
+function unreachable(settings: TemporalSettings, error: unknown): Error {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new Error(`Cannot reach Temporal at ${settings.TEMPORAL_ADDRESS}: ${reason}`);
+}
+
+export async function connectClient(settings: TemporalSettings & { TEMPORAL_NAMESPACE: string }): Promise<Client> {
+  try {
+    const connection = await Connection.connect({
+      address: settings.TEMPORAL_ADDRESS,
+      tls: tlsOptions(settings),
+      apiKey: settings.TEMPORAL_API_KEY,
+      connectTimeout: 5_000,
+    });
+    return new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  } catch (error) {
+    throw unreachable(settings, error);
+  }
+}
+
+export async function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({
+      address: settings.TEMPORAL_ADDRESS,
+      tls: tlsOptions(settings),
+      apiKey: settings.TEMPORAL_API_KEY,
+    });
+  } catch (error) {
+    throw unreachable(settings, error);
+  }
+}

@@ -1,0 +1,123 @@
+// `npm start`: the whole system on one machine. Embedded Temporal and PostgreSQL unless TEMPORAL_ADDRESS /
+// DATABASE_URL name real ones; then migrations, the worker and the API. Ctrl-C stops everything cleanly, and
+// the next start finds every case, timer and row where it was (both stores persist under DATA_DIR).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { exitOnStartupError, loadConfig } from '../config';
+import { portIsFree, startProcess, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
+import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
+import { migrateDatabase, redactUrl } from '../infra/migrate';
+import { projectRoot } from '../infra/paths';
+import { temporal } from '@temporalio/proto';
+import { connectClient } from '../infra/temporalConnection';
+import { startTemporalDevServer } from '../infra/temporalDevServer';
+
+const running: ManagedProcess[] = [];
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<void> {
+  // npm, tsx and a terminal may each deliver the same Ctrl-C: stop once.
+  if (stopping) return;
+  stopping = true;
+  // Reverse order: the API and worker finish their work before the stores they use go away.
+  for (const child of running.reverse()) await child.stop();
+  process.exit(exitCode);
+}
+
+async function requireFreePort(port: number, variable: string, alternative: string): Promise<void> {
+  if (!(await portIsFree(port))) {
+    throw new Error(`Port ${port} is in use (another \`npm start\`?): stop it, set ${variable} to a free port, or set ${alternative}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const dataDir = path.resolve(projectRoot, config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const say = (message: string) => console.log(`[start] ${message}`);
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalUi: string | undefined;
+  if (!temporalAddress) {
+    await requireFreePort(config.TEMPORAL_DEV_PORT, 'TEMPORAL_DEV_PORT', 'TEMPORAL_ADDRESS');
+    await requireFreePort(config.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT', 'TEMPORAL_ADDRESS');
+    say('starting the Temporal dev server…');
+    const temporal = await startTemporalDevServer({
+      port: config.TEMPORAL_DEV_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      logFile: path.join(dataDir, 'temporal.log'),
+    });
+    running.push(temporal.process);
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl;
+  }
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    await requireFreePort(config.EMBEDDED_POSTGRES_PORT, 'EMBEDDED_POSTGRES_PORT', 'DATABASE_URL');
+    say('starting the embedded PostgreSQL (PGlite)…');
+    const postgres = await startEmbeddedPostgres({
+      port: config.EMBEDDED_POSTGRES_PORT,
+      dataDir: path.join(dataDir, 'postgres'),
+      logFile: path.join(dataDir, 'postgres.log'),
+    });
+    running.push(postgres.process);
+    databaseUrl = postgres.url;
+  }
+
+  say(`applying migrations to ${redactUrl(databaseUrl)}…`);
+  await migrateDatabase(databaseUrl);
+
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  const role = (name: string, entry: string) => {
+    const child = startProcess(name, process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot, env, echo: true });
+    child.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`[start] the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
+      void stopAll(1);
+    });
+    running.push(child);
+    return child;
+  };
+  const worker = role('worker', 'worker.ts');
+  const api = role('api', 'api/server.ts');
+
+  const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}`;
+  await waitUntilReady(api, async () => {
+    const response = await fetch(`${apiUrl}/health`);
+    if (!response.ok) throw new Error(`health answered ${response.status}`);
+  }, { what: 'the API' });
+  const temporalClient = await connectClient({ ...config, TEMPORAL_ADDRESS: temporalAddress });
+  await waitUntilReady(worker, async () => {
+    const { pollers } = await temporalClient.workflowService.describeTaskQueue({
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    if (!pollers?.length) throw new Error('no worker polls the task queue yet');
+  }, { what: 'the worker' });
+  await temporalClient.connection.close();
+
+  console.log(
+    [
+      '',
+      '  双随机一公开 案件管理系统已启动 / The inspection case system is running',
+      `  API            ${apiUrl}`,
+      `  API docs       ${apiUrl}/docs`,
+      `  Temporal       ${temporalAddress}${temporalUi ? `   Web UI ${temporalUi}` : ''}`,
+      `  PostgreSQL     ${redactUrl(databaseUrl)}`,
+      `  Data           ${config.DATABASE_URL && config.TEMPORAL_ADDRESS ? '(external services)' : dataDir}`,
+      '  Ctrl-C stops everything; the next `npm start` carries on where this one stopped.',
+      '',
+    ].join('\n'),
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+main().catch(async (error) => {
+  stopping = true;
+  for (const child of running.reverse()) await child.stop();
+  exitOnStartupError(error);
+});

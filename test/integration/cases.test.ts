@@ -1,0 +1,143 @@
+// HTTP → Temporal → PostgreSQL and back, as an officer's or leader's request goes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestSystem, type TestSystem } from '../support/system';
+import { validUscc } from '../support/entities';
+
+let system: TestSystem;
+
+beforeAll(async () => {
+  system = await startTestSystem('cases');
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+async function registerEntity(overrides: Record<string, unknown> = {}) {
+  const response = await call(system.baseUrl, 'POST', '/entities', {
+    uscc: validUscc(),
+    name: '金坛区某单用途预付卡发卡企业',
+    street: '西城街道',
+    category: 'prepaid_card_issuer',
+    ...overrides,
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as { id: string; uscc: string };
+}
+
+describe('R11 a complaint opens a non-random case with the full lifecycle', () => {
+  it('R11 POST /cases starts the case workflow, which writes the case row; GET /cases/:id answers from both', async () => {
+    const entity = await registerEntity();
+    const opened = await call(
+      system.baseUrl,
+      'POST',
+      '/cases',
+      { entityId: entity.id, origin: 'complaint', reason: '12345 热线投诉 #2026-0318：预付卡无法退费' },
+      { 'x-user': 'officer-zhang' },
+    );
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.headers.get('location')).toBe(`/cases/${opened.body.id}`);
+    expect(opened.body).toMatchObject({
+      status: 'awaiting_inspection',
+      origin: 'complaint',
+      originReason: '12345 热线投诉 #2026-0318：预付卡无法退费',
+      openedBy: 'officer-zhang',
+      entity: { id: entity.id, uscc: entity.uscc },
+    });
+
+    // The row was written by the workflow's first activity, not by the API.
+    const row = await system.db.inspectionCase.findUniqueOrThrow({ where: { id: opened.body.id } });
+    expect(row).toMatchObject({ status: 'awaiting_inspection', origin: 'complaint', entityId: entity.id });
+
+    const read = await call(system.baseUrl, 'GET', `/cases/${opened.body.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.workflow).toMatchObject({
+      id: row.workflowId,
+      status: 'RUNNING',
+      state: { status: 'awaiting_inspection', origin: 'complaint' },
+    });
+    expect(read.body.timeline).toEqual([
+      expect.objectContaining({ kind: 'opened', actor: 'officer-zhang', reason: '12345 热线投诉 #2026-0318：预付卡无法退费' }),
+    ]);
+
+    // Temporal can list the case by its search attributes.
+    const description = await system.temporal.workflow.getHandle(row.workflowId).describe();
+    expect(description.typedSearchAttributes.get({ name: 'CaseOrigin', type: 'KEYWORD' } as never)).toBe('complaint');
+  });
+
+  it('R11 a random-draw origin cannot be opened by hand: 422 naming the field, nothing written', async () => {
+    const entity = await registerEntity();
+    const before = await system.db.inspectionCase.count();
+    const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'random', reason: '想查就查' });
+    expect(refused.status).toBe(422);
+    expect(refused.contentType).toContain('application/problem+json');
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.origin' })]);
+    expect(await system.db.inspectionCase.count()).toBe(before);
+  });
+
+  it('R11 missing reason and unknown fields are refused with each field named', async () => {
+    const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: 'not-a-uuid', origin: 'complaint', extra: 1 });
+    expect(refused.status).toBe(422);
+    const fields = refused.body.errors.map((error: { field: string }) => error.field).sort();
+    expect(fields).toEqual(['body', 'body.entityId', 'body.reason']);
+  });
+
+  it('R1 a case cannot be opened against an unregistered entity (422) or one no longer operating (409)', async () => {
+    const unknown = await call(system.baseUrl, 'POST', '/cases', {
+      entityId: '00000000-0000-4000-8000-000000000000',
+      origin: 'complaint',
+      reason: '举报线索',
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'body.entityId' })]);
+
+    const entity = await registerEntity();
+    await system.db.entity.update({ where: { id: entity.id }, data: { legalStatus: 'deregistered' } });
+    const deregistered = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '举报线索' });
+    expect(deregistered.status).toBe(409);
+    expect(await system.db.inspectionCase.count({ where: { entityId: entity.id } })).toBe(0);
+  });
+});
+
+describe('R20 cancellation is recorded with who, when and why', () => {
+  it('R20 a refused cancellation leaves the case exactly as it was; an accepted one ends it with the reason on the timeline', async () => {
+    const entity = await registerEntity();
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'ordered', reason: '区政府交办' });
+    const caseId = opened.body.id as string;
+    const before = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
+
+    const noReason = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: ' ' }, { 'x-user': 'leader-wang' });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
+    const unchanged = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
+    expect(unchanged.body).toEqual(before.body);
+
+    const cancelled = await call(
+      system.baseUrl,
+      'POST',
+      `/cases/${caseId}/cancel`,
+      { reason: '交办事项已由市场监管部门办理' },
+      { 'x-user': 'leader-wang' },
+    );
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', workflow: { status: 'COMPLETED' } });
+    expect(cancelled.body.closedAt).not.toBeNull();
+    expect(cancelled.body.timeline.at(-1)).toMatchObject({
+      kind: 'cancelled',
+      actor: 'leader-wang',
+      reason: '交办事项已由市场监管部门办理',
+    });
+
+    const again = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: '重复撤销' });
+    expect(again.status).toBe(409);
+  });
+
+  it('R20 an unknown case is a 404 problem, a malformed id a 400', async () => {
+    const missing = await call(system.baseUrl, 'GET', '/cases/00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.contentType).toContain('application/problem+json');
+    const malformed = await call(system.baseUrl, 'GET', '/cases/42');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'params.id' })]);
+  });
+});

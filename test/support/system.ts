@@ -1,0 +1,86 @@
+// The system as a user's request meets it: the real API on a real port, a real worker on its own task
+// queue, the shared Temporal dev server and this file's own PostgreSQL database.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { createDb, type Db } from '../../db/client';
+import { createWorker } from '../../worker';
+import { createTestDatabase } from './database';
+
+export interface TestSystem {
+  baseUrl: string;
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** Stops the worker only, leaving the API and the workflows' server running. */
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestSystem(label: string): Promise<TestSystem> {
+  const database = await createTestDatabase(label);
+  const db = createDb(database.url, 5);
+  const address = inject('temporalAddress');
+  const taskQueue = `${label}-${randomBytes(4).toString('hex')}`;
+
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    db,
+    clock: { now: () => new Date() },
+  });
+  const workerRun = worker.run();
+
+  const temporal = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  const server = createApp({ db, temporal, taskQueue }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  let workerStopped = false;
+  const stopWorker = async () => {
+    if (workerStopped) return;
+    workerStopped = true;
+    worker.shutdown();
+    await workerRun;
+    await workerConnection.close();
+  };
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    temporal,
+    taskQueue,
+    stopWorker,
+    async stop() {
+      server.close();
+      await stopWorker();
+      await temporal.connection.close();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** JSON over HTTP, answering status, headers and parsed body. */
+export async function call(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, body: parsed };
+}

@@ -1,0 +1,61 @@
+// The worker role: runs case workflows and their activities. `npm run worker` starts one; run several to
+// scale out — they share the task queue.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from './activities';
+import { exitOnStartupError, loadConnectedConfig } from './config';
+import { assertDatabaseReachable, createDb } from './db/client';
+import { connectWorkerConnection } from './infra/temporalConnection';
+import { logger } from './infra/logger';
+
+export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface WorkerSetup extends ActivityDependencies {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** A prebuilt bundle (tests build one for all workers); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createWorker({ connection, namespace, taskQueue, workflowBundle, ...dependencies }: WorkerSetup) {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    activities: createActivities(dependencies),
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConnectedConfig();
+  // The SDK's own messages (bundling, state changes) go to the same JSON log, at warnings unless debugging.
+  const sdkLevel: LogLevel = config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel, ({ level, message, meta }) => {
+      const write = level === 'ERROR' ? logger.error : level === 'WARN' ? logger.warn : logger.debug;
+      write(message, { sdk: true, ...meta });
+    }),
+  });
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  await assertDatabaseReachable(db, config.DATABASE_URL);
+  const connection = await connectWorkerConnection(config);
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    db,
+    clock: { now: () => new Date() },
+  });
+  logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
+  // The worker stops itself on SIGINT/SIGTERM after finishing the tasks in hand.
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+  logger.info('worker stopped');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch(exitOnStartupError);
+}

@@ -1,0 +1,1 @@
+export { inspectionCaseWorkflow } from './inspectionCase';
