@@ -16,6 +16,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 120_000,
+          env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
           hookTimeout: 180_000,
           // Two cores: one file at a time keeps timers and deadlines honest.
           fileParallelism: false,

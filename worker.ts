@@ -28,16 +28,20 @@ export function createWorker({ connection, namespace, taskQueue, workflowBundle,
   });
 }
 
-async function main(): Promise<void> {
-  const config = loadConnectedConfig();
-  // The SDK's own messages (bundling, state changes) go to the same JSON log, at warnings unless debugging.
-  const sdkLevel: LogLevel = config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
+/** The SDK's own messages (bundling, state changes) go to the same JSON log, at warnings unless debugging. */
+export function installWorkerLogging(logLevel: string): void {
+  const sdkLevel: LogLevel = logLevel === 'debug' ? 'DEBUG' : 'WARN';
   Runtime.install({
     logger: new DefaultLogger(sdkLevel, ({ level, message, meta }) => {
       const write = level === 'ERROR' ? logger.error : level === 'WARN' ? logger.warn : logger.debug;
       write(message, { sdk: true, ...meta });
     }),
   });
+}
+
+async function main(): Promise<void> {
+  const config = loadConnectedConfig();
+  installWorkerLogging(config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const connection = await connectWorkerConnection(config);

@@ -13,9 +13,15 @@ export async function assertDatabaseReachable(db: Db, databaseUrl: string): Prom
   try {
     await db.$queryRaw`select 1`;
   } catch (error) {
-    const where = safeHost(databaseUrl);
-    throw new Error(`Cannot reach PostgreSQL at ${where}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    throw new Error(`Cannot reach PostgreSQL at ${safeHost(databaseUrl)}: ${databaseErrorReason(error)}`);
   }
+}
+
+/** Prisma wraps driver errors in a multi-line message; the driver's own sentence is what a reader needs. */
+export function databaseErrorReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const driverMessage = /Message: `([^`]+)`/.exec(message)?.[1];
+  return driverMessage ?? message.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? 'unknown error';
 }
 
 function safeHost(databaseUrl: string): string {

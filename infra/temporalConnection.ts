@@ -24,7 +24,9 @@ function tlsOptions(settings: TemporalSettings) {
 }
 
 function unreachable(settings: TemporalSettings, error: unknown): Error {
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // The native client reports transport errors as Rust debug output; the OS's words are the useful part.
+  const reason = /message: "([^"]+)"/.exec(message)?.[1] ?? message.split('\n')[0];
   return new Error(`Cannot reach Temporal at ${settings.TEMPORAL_ADDRESS}: ${reason}`);
 }
 

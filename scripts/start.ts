@@ -8,7 +8,7 @@ import { portIsFree, startProcess, waitUntilReady, type ManagedProcess } from '.
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
 import { projectRoot } from '../infra/paths';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { connectClient } from '../infra/temporalConnection';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const { pollers } = await temporalClient.workflowService.describeTaskQueue({
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
     if (!pollers?.length) throw new Error('no worker polls the task queue yet');
   }, { what: 'the worker' });

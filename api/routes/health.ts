@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { databaseErrorReason } from '../../db/client';
 import type { ApiDependencies } from '../context';
 import { route } from '../http';
 
 const check = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
 const healthSchema = z.object({ status: z.enum(['ok', 'degraded']), database: check, temporal: check });
 
-async function timed(probe: () => Promise<unknown>): Promise<z.infer<typeof check>> {
+async function timed(
+  probe: () => Promise<unknown>,
+  reason: (error: unknown) => string = (error) => (error instanceof Error ? error.message.split('\n')[0]! : String(error)),
+): Promise<z.infer<typeof check>> {
   const started = performance.now();
   try {
     await Promise.race([
@@ -14,8 +18,7 @@ async function timed(probe: () => Promise<unknown>): Promise<z.infer<typeof chec
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: message };
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: reason(error) };
   }
 }
 
@@ -32,7 +35,7 @@ export function healthRoutes({ db, temporal }: ApiDependencies) {
       },
       async handler() {
         const [database, temporalCheck] = await Promise.all([
-          timed(() => db.$queryRaw`select 1`),
+          timed(() => db.$queryRaw`select 1`, databaseErrorReason),
           timed(() => temporal.workflowService.getSystemInfo({})),
         ]);
         const ok = database.ok && temporalCheck.ok;

@@ -8,8 +8,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { createDb, type Db } from '../../db/client';
-import { createWorker } from '../../worker';
+import { createWorker, installWorkerLogging } from '../../worker';
 import { createTestDatabase } from './database';
+
+installWorkerLogging(process.env.LOG_LEVEL ?? 'warn');
 
 export interface TestSystem {
   baseUrl: string;
