@@ -3,6 +3,30 @@
 // used here (and only here) since 6.19's cannot read the `name` columns of the catalog queries migrate runs.
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg-migrate';
+import pg from 'pg';
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/**
+ * Describing a schema (shadow database, `migrate diff --from-migrations`) reads catalog columns of
+ * PostgreSQL's one-byte `"char"` type, which the adapter cannot map; they are read as text instead.
+ */
+class CatalogReadingClient extends pg.Client {
+  override query(...args: unknown[]): any {
+    const asText = (answer: pg.QueryResult | undefined) => {
+      for (const field of answer?.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+      return answer;
+    };
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      // pg.Pool queries its clients with a callback.
+      args[args.length - 1] = (error: Error | null, answer: pg.QueryResult) => callback(error, asText(answer));
+    }
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    return result instanceof Promise ? result.then(asText) : result;
+  }
+}
 
 function requiredUrl(name: string): string {
   const value = process.env[name];
@@ -36,6 +60,6 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   async adapter() {
-    return new PrismaPg(connectionFields(requiredUrl('DATABASE_URL')));
+    return new PrismaPg({ ...connectionFields(requiredUrl('DATABASE_URL')), Client: CatalogReadingClient });
   },
 });

@@ -3,6 +3,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
+import { systemClock } from './activities/clock';
 import { exitOnStartupError, loadConnectedConfig } from './config';
 import { assertDatabaseReachable, createDb } from './db/client';
 import { connectWorkerConnection } from './infra/temporalConnection';
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db,
-    clock: { now: () => new Date() },
+    clock: systemClock,
+    creditPlatform:
+      config.CREDIT_PLATFORM_URL && config.CREDIT_PLATFORM_SECRET
+        ? { url: config.CREDIT_PLATFORM_URL, secret: config.CREDIT_PLATFORM_SECRET }
+        : undefined,
+    notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL,
   });
   logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
   // The worker stops itself on SIGINT/SIGTERM after finishing the tasks in hand.

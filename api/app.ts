@@ -9,9 +9,17 @@ import { caseRoutes } from './routes/cases';
 import { mountDocs } from './routes/docs';
 import { entityRoutes } from './routes/entities';
 import { healthRoutes } from './routes/health';
+import { notificationRoutes } from './routes/notifications';
+import { officerRoutes } from './routes/officers';
 
 export function createApp(dependencies: ApiDependencies) {
-  const routes = [...healthRoutes(dependencies), ...entityRoutes(dependencies), ...caseRoutes(dependencies)];
+  const routes = [
+    ...healthRoutes(dependencies),
+    ...entityRoutes(dependencies),
+    ...officerRoutes(dependencies),
+    ...caseRoutes(dependencies),
+    ...notificationRoutes(dependencies),
+  ];
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { exitOnStartupError, loadConnectedConfig } from '../config';
+import { caseTimingFrom } from '../config/caseTiming';
 import { assertDatabaseReachable, createDb } from '../db/client';
 import { connectClient } from '../infra/temporalConnection';
 import { logger } from '../infra/logger';
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const temporal = await connectClient(config);
-  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, caseTiming: caseTimingFrom(config) });
   const server = app.listen(config.API_PORT, config.API_HOST);
   await Promise.race([
     once(server, 'listening'),

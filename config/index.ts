@@ -20,6 +20,16 @@ const optionalText = z
   .transform((value) => value || undefined)
   .optional();
 
+const dayList = z
+  .string()
+  .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be whole numbers separated by commas, e.g. 3,1')
+  .transform((value) => value.split(',').map(Number));
+
+const dateList = z
+  .string()
+  .regex(/^\s*(\d{4}-\d{2}-\d{2}(\s*,\s*\d{4}-\d{2}-\d{2})*)?\s*$/, 'must be YYYY-MM-DD dates separated by commas')
+  .transform((value) => value.split(',').map((date) => date.trim()).filter(Boolean));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -38,6 +48,23 @@ const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: optionalText,
   TEMPORAL_TLS_CA_PATH: optionalText,
   TEMPORAL_API_KEY: optionalText,
+
+  // Case deadlines (R12, R13, R16). A "day" is CASE_DAY_SECONDS long: 86400 in production, seconds in tests.
+  CASE_DAY_SECONDS: z.coerce.number().positive().default(86_400),
+  CASE_DEFAULT_RECTIFICATION_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  CASE_RECTIFICATION_DAY_KIND: z.enum(['calendar', 'working']).default('working'),
+  CASE_REMINDER_DAYS_BEFORE: dayList.default([3, 1]),
+  CASE_REVISIT_LIMIT_DAYS: z.coerce.number().int().min(1).max(90).default(5),
+  CASE_LEADERSHIP_ESCALATION_DAYS: z.coerce.number().int().min(1).max(90).default(3),
+  CASE_PUBLICATION_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  CASE_HOLIDAYS: dateList.default([]),
+  CASE_WORKING_WEEKENDS: dateList.default([]),
+
+  // Public credit platform (R17) and the notification webhook; unset means not connected.
+  CREDIT_PLATFORM_URL: z.url('must be an http(s) URL').optional(),
+  CREDIT_PLATFORM_SECRET: optionalText,
+  CREDIT_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3_600),
+  NOTIFICATION_WEBHOOK_URL: z.url('must be an http(s) URL').optional(),
 
   // Embedded defaults used by `npm start` when DATABASE_URL / TEMPORAL_ADDRESS are not given.
   DATA_DIR: z.string().min(1).default('.data'),
@@ -65,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Configuration error: ${parsed.error.issues.map((issue) => describe(issue, env)).join('; ')}`);
   }
   const config = parsed.data;
+  if (config.CREDIT_PLATFORM_URL && !config.CREDIT_PLATFORM_SECRET) {
+    throw new ConfigError('Configuration error: CREDIT_PLATFORM_SECRET must be set with CREDIT_PLATFORM_URL (pushes are signed)');
+  }
   if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError('Configuration error: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
   }

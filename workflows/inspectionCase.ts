@@ -1,92 +1,423 @@
-// One inspection case, from opening to closure. This file says what happens; activities say how.
+// One inspection case, from opening to closure (R8–R17). This file says what happens and when; the rules of
+// who may act are in caseRules.ts, and how things are written and sent is in the activities.
 import {
+  ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
+import type { CaseProgress } from '../activities/cases';
 import { searchAttributes } from '../config/temporal';
+import { calendarDaysUntilDeadline } from '../domain/deadlines';
 import { failureTypes } from '../domain/errors';
-import type { CaseStatus } from '../domain/inspectionCase';
-import { awaitCaseOpened, cancelCase, getCaseState, type CaseState, type OpenCaseInput } from './caseMessages';
+import { nextStepAfterResult, type CaseStatus } from '../domain/inspectionCase';
+import {
+  awaitCaseOpened,
+  cancelCase,
+  declareConflict,
+  entityLeftMarket,
+  getCaseState,
+  orderRectification,
+  recordDisposition,
+  recordInspection,
+  recordRevisit,
+  reportRectification,
+  reviewInspection,
+  type CaseState,
+  type OpenCaseInput,
+} from './caseMessages';
+import * as rules from './caseRules';
 
-const { recordCaseOpened, recordCaseStatus } = proxyActivities<CaseActivities>({
+const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['DomainError'] },
 });
 
-const finished: CaseStatus[] = ['closed', 'cancelled'];
+const COORDINATOR = 'role:coordinator';
+const LEADERSHIP = 'role:leadership';
 
 export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<CaseState> {
+  const { caseId, timing } = input;
+  const day = timing.dayMs;
+  // R17: an outage of the credit platform delays the push, never loses it: retried without limit.
+  const credit = proxyActivities<CaseActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: timing.creditRetryMaxIntervalMs },
+  });
+
   const state: CaseState = {
-    caseId: input.caseId,
+    caseId,
     status: 'opening',
     origin: input.origin,
     entityId: input.entityId,
-    openedAt: new Date().toISOString(),
+    team: [...input.team],
+    openedAt: iso(),
+    escalationLevel: 0,
+    dispositions: [],
+    recusals: [],
   };
+  let inspectionRound = 1;
+  let recusalInProgress = false;
+  let ending: { status: 'cancelled' | 'ended'; actor: string; reason: string } | undefined;
+  let endingRecorded = false;
+  let openingDone = false;
+  const lifecycle = new CancellationScope();
 
+  // ── Queries and officer actions ────────────────────────────────────────────────────────────────────────
   setHandler(getCaseState, () => state);
   setHandler(awaitCaseOpened, async () => {
-    await condition(() => state.status !== 'opening');
+    await condition(() => openingDone || endingRecorded);
     return state;
   });
+
+  setHandler(
+    recordInspection,
+    async (inspection) => {
+      state.inspection = { ...inspection, recordedAt: iso() };
+      await progress('under_review', `inspection-${inspectionRound}`, 'inspection_recorded', inspection.actor.id, {
+        record: { kind: 'inspection', data: toJson(inspection) },
+        data: { resultCategory: inspection.resultCategory },
+      });
+      await notify(`review-due-${inspectionRound}`, [COORDINATOR], 'review_due', '检查结果待审核 / an inspection result awaits review');
+      return state;
+    },
+    { validator: (inspection) => refuseIf(rules.checkInspection(state, inspection, Date.now())) },
+  );
+
+  setHandler(
+    reviewInspection,
+    async (review) => {
+      state.review = { ...review, reviewedAt: iso() };
+      const key = `review-${inspectionRound}`;
+      if (review.decision === 'return') {
+        state.inspection = undefined;
+        inspectionRound += 1;
+        await progress('awaiting_inspection', key, 'inspection_returned', review.actor.id, { reason: review.comment });
+        await notify(key, state.team, 'inspection_returned', `检查结果被退回：${review.comment} / result returned: ${review.comment}`);
+        return state;
+      }
+      const category = state.inspection!.resultCategory;
+      const next: Record<ReturnType<typeof nextStepAfterResult>, CaseStatus> = {
+        rectification: 'awaiting_rectification_order',
+        disposition: 'awaiting_disposition',
+        publication: 'publishing',
+        end: 'ended',
+      };
+      const status = next[nextStepAfterResult(category)];
+      if (status === 'ended') state.endReason = 'entity_deregistered';
+      await progress(status, key, 'inspection_approved', review.actor.id, {
+        reason: review.comment,
+        fields: { resultCategory: category, ...(status === 'ended' ? { closedAt: iso(), endReason: 'entity_deregistered' } : {}) },
+      });
+      return state;
+    },
+    { validator: (review) => refuseIf(rules.checkReview(state, review)) },
+  );
+
+  setHandler(
+    orderRectification,
+    async (order) => {
+      const days = order.days ?? timing.defaultRectificationDays;
+      const dayKind = order.dayKind ?? timing.rectificationDayKind;
+      const orderedAt = new Date();
+      const calendarDays = calendarDaysUntilDeadline(orderedAt, days, dayKind, timing);
+      const deadline = new Date(orderedAt.getTime() + calendarDays * day);
+      state.rectificationOrder = { ...order, orderedAt: orderedAt.toISOString(), days, dayKind };
+      state.rectificationDeadline = deadline.toISOString();
+      state.revisitDueAt = new Date(deadline.getTime() + timing.revisitLimitDays * day).toISOString();
+      await progress('rectifying', 'rectification-order', 'rectification_ordered', order.actor.id, {
+        reason: order.overrideReason,
+        record: { kind: 'rectification_order', data: toJson(state.rectificationOrder) },
+        fields: { rectificationDeadline: state.rectificationDeadline, revisitDueAt: state.revisitDueAt },
+        data: { days, dayKind, deadline: state.rectificationDeadline },
+      });
+      upsertSearchAttributes([{ key: searchAttributes.caseDeadline, value: deadline }]);
+      return state;
+    },
+    { validator: (order) => refuseIf(rules.checkRectificationOrder(state, order, timing.defaultRectificationDays)) },
+  );
+
+  setHandler(
+    reportRectification,
+    async (report) => {
+      state.rectificationReport = { ...report, reportedAt: iso() };
+      await record('rectification-report', 'rectification_reported', report.actor.id, { kind: 'rectification_report', data: toJson(report) });
+      await notify('rectification-report', state.team, 'rectification_reported', '企业已报告整改情况，请安排回访 / the entity reported its rectification: plan the revisit');
+      return state;
+    },
+    { validator: (report) => refuseIf(rules.checkRectificationReport(state, report)) },
+  );
+
+  setHandler(
+    recordRevisit,
+    async (revisit) => {
+      state.revisit = { ...revisit, recordedAt: iso() };
+      const status = revisit.rectified && !revisit.dispositionNeeded ? 'publishing' : 'awaiting_disposition';
+      await progress(status, 'revisit', 'revisit_recorded', revisit.actor.id, {
+        record: { kind: 'revisit', data: toJson(revisit) },
+        data: { rectified: revisit.rectified },
+      });
+      return state;
+    },
+    { validator: (revisit) => refuseIf(rules.checkRevisit(state, revisit)) },
+  );
+
+  setHandler(
+    recordDisposition,
+    async ({ actor, dispositions }) => {
+      const recordedAt = iso();
+      state.dispositions.push(...dispositions.map((disposition) => ({ ...disposition, recordedBy: actor.id, recordedAt })));
+      await activities.recordDispositions({
+        caseId,
+        eventKey: 'disposition',
+        actor: actor.id,
+        at: recordedAt,
+        dispositions: dispositions.map((disposition) => ({ id: uuid4(), kind: disposition.kind, details: toJson(disposition) })),
+      });
+      await progress('publishing', 'disposition-done', 'disposition_completed', actor.id);
+      return state;
+    },
+    { validator: (disposition) => refuseIf(rules.checkDisposition(state, disposition)) },
+  );
+
+  setHandler(
+    declareConflict,
+    async ({ actor, relation, note }) => {
+      recusalInProgress = true;
+      try {
+        const at = iso();
+        await activities.recordConflict({ id: uuid4(), officerId: actor.id, entityId: input.entityId, relation, note, at });
+        let replacement: string;
+        try {
+          replacement = await activities.findReplacementOfficer({ entityId: input.entityId, team: state.team, on: at });
+        } catch (error) {
+          const reason = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.message : String(error);
+          throw ApplicationFailure.nonRetryable(reason, failureTypes.conflict);
+        }
+        state.team = state.team.map((officer) => (officer === actor.id ? replacement : officer));
+        state.recusals.push({ officerId: actor.id, replacedBy: replacement, relation, at });
+        await record(`recusal-${state.recusals.length}`, 'recusal', actor.id, undefined, {
+          reason: relation,
+          fields: { team: state.team },
+          data: { recused: actor.id, replacedBy: replacement },
+        });
+        upsertSearchAttributes([{ key: searchAttributes.caseTeam, value: state.team }]);
+        await notify(`assigned-${replacement}`, [replacement], 'assigned', '您已被指派替换回避人员 / you replace a recused officer on this case');
+        return state;
+      } finally {
+        recusalInProgress = false;
+      }
+    },
+    { validator: (recusal) => refuseIf(rules.checkRecusal(state, recusal, recusalInProgress)) },
+  );
+
   setHandler(
     cancelCase,
     async ({ actor, reason }) => {
-      state.status = 'cancelled';
-      state.closedAt = new Date().toISOString();
-      state.cancellation = { by: actor, reason, at: state.closedAt };
+      ending ??= { status: 'cancelled', actor: actor.id, reason };
+      lifecycle.cancel();
+      await condition(() => endingRecorded);
       return state;
     },
-    {
-      validator: ({ reason }) => {
-        if (finished.includes(state.status)) {
-          throw ApplicationFailure.nonRetryable('案件已结束，不能撤销 / the case has already ended', failureTypes.conflict);
-        }
-        if (!reason?.trim()) {
-          throw ApplicationFailure.nonRetryable('撤销须说明理由 / a cancellation needs a reason', failureTypes.invalid, {
-            field: 'reason',
-          });
-        }
-      },
-    },
+    { validator: (cancel) => refuseIf(rules.checkCancel(state, cancel)) },
   );
 
-  await recordCaseOpened({
-    caseId: input.caseId,
+  setHandler(entityLeftMarket, ({ legalStatus }) => {
+    if (['closed', 'cancelled', 'ended', 'publishing'].includes(state.status)) return;
+    ending ??= { status: 'ended', actor: 'system', reason: `entity_${legalStatus}` };
+    lifecycle.cancel();
+  });
+
+  // ── The lifecycle ──────────────────────────────────────────────────────────────────────────────────────
+  await activities.recordCaseOpened({
+    caseId,
     workflowId: workflowInfo().workflowId,
     entityId: input.entityId,
     origin: input.origin,
     originReason: input.originReason,
+    planId: input.planId,
+    team: state.team,
     openedBy: input.openedBy,
     openedAt: state.openedAt,
   });
-  moveTo('awaiting_inspection');
+  setStatus('awaiting_inspection');
+  upsertSearchAttributes([
+    { key: searchAttributes.caseTeam, value: state.team },
+    ...(input.planId ? [{ key: searchAttributes.casePlanId, value: input.planId }] : []),
+  ]);
 
-  // The inspection, rectification, revisit, disposition and publication steps follow here.
-  await condition(() => finished.includes(state.status));
+  try {
+    await lifecycle.run(async () => {
+      await notify('assigned', state.team, 'assigned', `新案件：${input.entityName} / new case: ${input.entityName}`);
+      if (!input.unannounced) {
+        // 随机抽查通知书: the entity is told what to prepare, unless the visit is unannounced.
+        await record('inspection-notice', 'inspection_notice_sent', 'system');
+      }
+      openingDone = true;
 
-  if (state.cancellation) {
-    await recordCaseStatus({
-      caseId: input.caseId,
-      status: 'cancelled',
-      eventKey: 'cancelled',
-      kind: 'cancelled',
-      actor: state.cancellation.by,
-      reason: state.cancellation.reason,
-      at: state.cancellation.at,
-      closed: true,
+      // Inspection and review are driven by the officers' updates; the case waits for their outcome.
+      await condition(() => !['awaiting_inspection', 'under_review'].includes(state.status));
+      if (state.status === 'ended') return;
+
+      if (state.status === 'awaiting_rectification_order') {
+        await condition(() => state.status === 'rectifying');
+        await followRectification();
+      }
+      if (state.status === 'awaiting_disposition') await condition(() => state.status === 'publishing');
+
+      await publishAndPush();
+      await progress('closed', 'closed', 'closed', 'system', { fields: { closedAt: iso() } });
     });
+  } catch (error) {
+    if (!isCancellation(error) || !ending) throw error;
   }
-  upsertSearchAttributes([{ key: searchAttributes.caseStatus, value: state.status }]);
+
+  if (ending && !['closed', 'publishing'].includes(state.status)) {
+    const { status, actor, reason } = ending;
+    state.endReason = reason;
+    await CancellationScope.nonCancellable(() =>
+      progress(status, status, status, actor, { reason, fields: { closedAt: iso(), endReason: reason } }),
+    );
+  }
+  endingRecorded = true;
+  state.closedAt ??= iso();
   return state;
 
-  function moveTo(status: CaseStatus): void {
+  // ── Steps ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** R12, R13: reminders before the deadline, then the revisit, escalating while it is not recorded. */
+  async function followRectification(): Promise<void> {
+    const deadline = Date.parse(state.rectificationDeadline!);
+    const revisited = () => state.revisit !== undefined;
+    for (const daysBefore of [...timing.reminderDaysBefore].sort((a, b) => b - a)) {
+      const remindAt = deadline - daysBefore * day;
+      if (remindAt <= Date.now()) continue;
+      if (await condition(revisited, remindAt - Date.now())) return;
+      await notify(`reminder-${daysBefore}d`, state.team, 'deadline_reminder', `整改期限还有 ${daysBefore} 天 / ${daysBefore} day(s) to the rectification deadline`);
+    }
+    if (await condition(revisited, Math.max(1, deadline - Date.now()))) return;
+
+    await progress('awaiting_revisit', 'deadline-reached', 'rectification_deadline_reached', 'system');
+    await notify('revisit-due', state.team, 'revisit_due', '整改期限已到，请回访 / the deadline has passed: revisit the entity');
+
+    const revisitDue = Date.parse(state.revisitDueAt!);
+    if (await condition(revisited, Math.max(1, revisitDue - Date.now()))) return;
+    await escalate(1, [COORDINATOR, ...state.team], '回访逾期未录入，已提请执法大队督办 / the revisit is overdue: escalated to the brigade office');
+    if (await condition(revisited, timing.leadershipEscalationDays * day)) return;
+    await escalate(2, [LEADERSHIP, COORDINATOR], '回访严重逾期，已报局领导 / the revisit is long overdue: escalated to leadership');
+    await condition(revisited);
+  }
+
+  async function escalate(level: number, recipients: string[], message: string): Promise<void> {
+    state.escalationLevel = level;
+    await record(`escalation-${level}`, 'escalated', 'system', undefined, { fields: { escalationLevel: level }, data: { level } });
+    await notify(`escalation-${level}`, recipients, 'escalation', message);
+  }
+
+  /** R16 publication within the configured days (leadership is told if it is late), then R17 credit. */
+  async function publishAndPush(): Promise<void> {
+    setStatus('publishing');
+    const overdueWatch = new CancellationScope();
+    const watching = overdueWatch.run(async () => {
+      await sleep(timing.publicationDays * day);
+      await notify('publication-overdue', [LEADERSHIP], 'publication_overdue', '抽查结果逾期未公示 / the result is overdue for publication');
+    });
+    await activities.publishResult({ caseId, at: iso(), content: toJson(publicRecord()) });
+    overdueWatch.cancel();
+    await watching.catch((error) => {
+      if (!isCancellation(error)) throw error;
+    });
+    state.publishedAt = iso();
+
+    const { delivered } = await credit.pushToCreditPlatform({
+      caseId,
+      idempotencyKey: `credit-${caseId}`,
+      payload: toJson({ ...publicRecord(), caseId, publishedAt: state.publishedAt }) as Record<string, never>,
+    });
+    if (delivered) state.creditPushedAt = iso();
+    for (const [index, disposition] of state.dispositions.entries()) {
+      if (!disposition.dishonest) continue;
+      await activities.addToBlacklist({
+        id: uuid4(),
+        entityId: input.entityId,
+        caseId,
+        reason: disposition.decision ?? disposition.reason ?? disposition.kind,
+        at: iso(),
+      });
+      await record(`blacklisted-${index}`, 'blacklisted', disposition.recordedBy);
+    }
+  }
+
+  /** What the public may read (R16): the result and penalty decisions, no officers' notes or evidence. */
+  function publicRecord() {
+    return {
+      entityUscc: input.entityUscc,
+      entityName: input.entityName,
+      origin: input.origin,
+      planId: input.planId ?? null,
+      inspectionDate: state.inspection?.inspectionDate ?? null,
+      items: state.inspection?.items.map((item) => item.itemCode) ?? [],
+      resultCategory: state.inspection?.resultCategory ?? null,
+      rectified: state.revisit?.rectified ?? null,
+      penalties: state.dispositions
+        .filter((disposition) => disposition.kind === 'penalty')
+        .map(({ caseFilingNumber, decision, amountYuan, legalBasis }) => ({ caseFilingNumber, decision, amountYuan, legalBasis })),
+    };
+  }
+
+  // ── Helpers ────────────────────────────────────────────────────────────────────────────────────────────
+
+  function setStatus(status: CaseStatus): void {
     state.status = status;
     upsertSearchAttributes([{ key: searchAttributes.caseStatus, value: status }]);
   }
+
+  /** A status change: the state moves first (so the next validator sees it), then the database follows. */
+  async function progress(
+    status: CaseStatus,
+    eventKey: string,
+    kind: string,
+    actor: string,
+    extra: Partial<Pick<CaseProgress, 'reason' | 'fields' | 'record' | 'data'>> = {},
+  ): Promise<void> {
+    setStatus(status);
+    if (status === 'closed' || status === 'cancelled' || status === 'ended') state.closedAt = iso();
+    await activities.recordCaseProgress({ caseId, eventKey, kind, actor, at: iso(), status, ...extra });
+  }
+
+  /** A timeline event that does not change the status. */
+  async function record(
+    eventKey: string,
+    kind: string,
+    actor: string,
+    officerRecord?: CaseProgress['record'],
+    extra: Partial<Pick<CaseProgress, 'reason' | 'fields' | 'data'>> = {},
+  ): Promise<void> {
+    await activities.recordCaseProgress({ caseId, eventKey, kind, actor, at: iso(), record: officerRecord, ...extra });
+  }
+
+  async function notify(key: string, recipients: string[], kind: string, message: string): Promise<void> {
+    await activities.notify({ notifyKey: `${caseId}:${key}`, recipients, kind, caseId, message, at: iso() });
+  }
+}
+
+function iso(): string {
+  return new Date().toISOString();
+}
+
+function refuseIf(refusal: rules.Refusal | undefined): void {
+  if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, failureTypes[refusal.kind], { field: refusal.field });
+}
+
+/** Activity arguments travel as JSON; this makes the typing say so. */
+function toJson<T>(value: T): any {
+  return JSON.parse(JSON.stringify(value));
 }

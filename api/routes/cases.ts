@@ -1,42 +1,155 @@
+// The case API: open, read, list, and one endpoint per officer action. Each action is a Workflow Update whose
+// validator refuses the wrong actor, state or field (409/422/403) and leaves the case as it was.
 import { z } from 'zod';
-import { caseOrigins, caseStatuses, nonRandomOrigins } from '../../domain/inspectionCase';
-import { cancelInspectionCase, openNonRandomCase, readCase } from '../../services/cases';
+import {
+  caseOrigins,
+  caseStatuses,
+  dispositionKinds,
+  nonRandomOrigins,
+  resultCategories,
+} from '../../domain/inspectionCase';
+import { actOnCase, listCases, openNonRandomCase, readCase } from '../../services/cases';
+import * as messages from '../../workflows/caseMessages';
 import { actorOf, type ApiDependencies } from '../context';
-import { route } from '../http';
+import { route, type Route } from '../http';
 import { idParams } from './entities';
 
-const reason = z
-  .string({ error: '必填 / required' })
-  .trim()
-  .min(2, '请说明理由 / state the reason')
-  .max(2000, '最多 2000 字 / at most 2000 characters');
+const required = { error: '必填 / required' };
+const text = (max: number) => z.string(required).trim().min(1, '不能为空 / must not be empty').max(max, `最多 ${max} 字 / at most ${max} characters`);
+const reason = z.string(required).trim().min(2, '请说明理由 / state the reason').max(2000, '最多 2000 字 / at most 2000 characters');
+const date = z.iso.date('应为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date');
+const officerIds = z.array(z.uuid('应为执法人员 UUID / must be an officer UUID')).max(20);
 
 const openCaseSchema = z.strictObject({
   entityId: z.uuid('应为检查对象的 UUID / must be the entity UUID'),
   origin: z.enum(nonRandomOrigins, { error: `应为 ${nonRandomOrigins.join(' / ')} 之一 / must be one of ${nonRandomOrigins.join(', ')}` }),
   reason: reason.meta({ description: '立案依据，如投诉编号与内容 / why: e.g. the complaint number and substance' }),
+  team: officerIds.min(2, '检查组不得少于2人 / at least two officers (R9)'),
+  unannounced: z.boolean().optional().meta({ description: '不预先告知 (no inspection notice is sent)' }),
 });
+
+const inspectionSchema = z.strictObject({
+  inspectionDate: date,
+  officersPresent: officerIds.min(2, '检查人员不得少于2人 / at least two officers present (R9)'),
+  items: z
+    .array(
+      z.strictObject({
+        itemCode: text(50),
+        checkpoints: z.array(z.strictObject({ code: text(50), description: text(500).optional(), passed: z.boolean(required) })).min(1),
+        findings: text(5000).optional(),
+        evidence: z.array(text(500)).max(50).optional(),
+      }),
+    )
+    .min(1, '至少一个检查事项 / at least one inspection item'),
+  resultCategory: z.enum(resultCategories),
+  summary: text(5000).optional(),
+});
+
+const reviewSchema = z.strictObject({ decision: z.enum(['approve', 'return']), comment: text(2000).optional() });
+
+const rectificationOrderSchema = z.strictObject({
+  requirements: text(5000).meta({ description: '整改要求 / what must be rectified' }),
+  days: z.number().int().min(1).max(365).optional(),
+  dayKind: z.enum(['calendar', 'working']).optional(),
+  overrideReason: text(1000).optional(),
+});
+
+const rectificationReportSchema = z.strictObject({ note: text(5000) });
+
+const revisitSchema = z.strictObject({
+  revisitDate: date,
+  officersPresent: officerIds.min(2, '回访人员不得少于2人 / at least two officers present (R9)'),
+  rectified: z.boolean(required),
+  findings: text(5000),
+  dispositionNeeded: z.boolean().optional(),
+});
+
+const dispositionSchema = z.strictObject({
+  dispositions: z
+    .array(
+      z.strictObject({
+        kind: z.enum(dispositionKinds),
+        caseFilingNumber: text(100).optional(),
+        decision: text(5000).optional(),
+        amountYuan: z.number().nonnegative().optional(),
+        legalBasis: text(1000).optional(),
+        department: text(200).optional(),
+        reason: text(2000).optional(),
+        letterReference: text(200).optional(),
+        dishonest: z.boolean().optional(),
+      }),
+    )
+    .min(1, '至少一项处置 / at least one disposition'),
+});
+
+const recusalSchema = z.strictObject({ relation: text(200), note: text(1000).optional() });
+const cancelSchema = z.strictObject({ reason });
 
 const caseSchema = z.object({
   id: z.uuid(),
   status: z.enum(caseStatuses),
   origin: z.enum(caseOrigins),
   originReason: z.string().nullable(),
+  team: z.array(z.string()),
   openedBy: z.string(),
   openedAt: z.iso.datetime(),
   closedAt: z.iso.datetime().nullable(),
+  resultCategory: z.string().nullable(),
+  rectificationDeadline: z.iso.datetime().nullable(),
+  revisitDueAt: z.iso.datetime().nullable(),
+  escalationLevel: z.number().int(),
   entity: z.object({ id: z.uuid(), uscc: z.string(), name: z.string() }),
-  timeline: z.array(
-    z.object({ kind: z.string(), actor: z.string(), reason: z.string().nullable(), at: z.iso.datetime() }),
-  ),
+  timeline: z.array(z.object({ kind: z.string(), actor: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })),
   workflow: z.object({
     id: z.string(),
     status: z.string().meta({ description: 'Temporal execution status, e.g. RUNNING, COMPLETED' }),
-    state: z.record(z.string(), z.unknown()).nullable().meta({ description: "the workflow's live state; null when no worker answers" }),
+    state: z.record(z.string(), z.unknown()).nullable().meta({ description: "the workflow's live state; null when finished or no worker answers" }),
   }),
 });
 
-export function caseRoutes(dependencies: ApiDependencies) {
+const caseListSchema = z.object({
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  items: z.array(z.object({ id: z.uuid(), status: z.string(), entity: z.object({ id: z.uuid(), uscc: z.string(), name: z.string() }) })),
+});
+
+const listQuery = z.strictObject({
+  status: z.enum(caseStatuses).optional(),
+  planId: z.string().max(100).optional(),
+  officerId: z.uuid().optional(),
+  entityId: z.uuid().optional(),
+  overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const actionResponses = {
+  200: { description: 'the case after the action', schema: caseSchema },
+  403: { description: 'not allowed for this actor' },
+  404: { description: 'no such case' },
+  409: { description: 'the case is not in a state that allows this action' },
+  422: { description: 'invalid fields' },
+};
+
+export function caseRoutes(dependencies: ApiDependencies): Route[] {
+  /** One route per officer action: parse, run the Workflow Update, answer the case. */
+  function action<S extends z.ZodType>(path: string, summary: string, body: S, update: Parameters<typeof actOnCase>[2]) {
+    return route({
+      method: 'post',
+      path: `/cases/:id/${path}`,
+      summary,
+      tags: ['case actions'],
+      params: idParams,
+      body,
+      responses: actionResponses,
+      async handler({ params, body: input, req }) {
+        const actor = actorOf(req);
+        return { status: 200, body: await actOnCase(dependencies, params.id, update, { ...(input as object), actor }) };
+      },
+    });
+  }
+
   return [
     route({
       method: 'post',
@@ -47,7 +160,7 @@ export function caseRoutes(dependencies: ApiDependencies) {
       responses: {
         201: { description: 'the case is open and its workflow running', schema: caseSchema },
         409: { description: 'the entity is not operating' },
-        422: { description: 'invalid fields' },
+        422: { description: 'invalid fields, or a team that breaks R2/R9/R10' },
       },
       async handler({ body, req }) {
         const opened = await openNonRandomCase(dependencies, { ...body, actor: actorOf(req) });
@@ -56,8 +169,19 @@ export function caseRoutes(dependencies: ApiDependencies) {
     }),
     route({
       method: 'get',
+      path: '/cases',
+      summary: '案件列表 / List cases: by status, plan, officer, entity, overdue (R19)',
+      tags: ['cases'],
+      query: listQuery,
+      responses: { 200: { description: 'a page of cases', schema: caseListSchema }, 400: { description: 'invalid filter' } },
+      async handler({ query }) {
+        return { status: 200, body: await listCases(dependencies.db, query) };
+      },
+    }),
+    route({
+      method: 'get',
       path: '/cases/:id',
-      summary: '查看案件状态与时间线 / Read a case: status, timeline and workflow',
+      summary: '查看案件：状态、期限、检查组、时间线 / Read a case: status, deadlines, team, timeline',
       tags: ['cases'],
       params: idParams,
       responses: { 200: { description: 'the case', schema: caseSchema }, 404: { description: 'no such case' } },
@@ -65,22 +189,13 @@ export function caseRoutes(dependencies: ApiDependencies) {
         return { status: 200, body: await readCase(dependencies, params.id) };
       },
     }),
-    route({
-      method: 'post',
-      path: '/cases/:id/cancel',
-      summary: '撤销案件 / Cancel a case, with a reason',
-      tags: ['cases'],
-      params: idParams,
-      body: z.strictObject({ reason }),
-      responses: {
-        200: { description: 'the cancelled case', schema: caseSchema },
-        404: { description: 'no such case' },
-        409: { description: 'the case has already ended' },
-        422: { description: 'no reason given' },
-      },
-      async handler({ params, body, req }) {
-        return { status: 200, body: await cancelInspectionCase(dependencies, params.id, actorOf(req), body.reason) };
-      },
-    }),
+    action('inspection', '录入检查结果 / Record the inspection result (R9)', inspectionSchema, messages.recordInspection),
+    action('review', '审核检查结果 / Review the inspection result (coordinator)', reviewSchema, messages.reviewInspection),
+    action('rectification-order', '责令限期整改 / Order rectification with a deadline (R12)', rectificationOrderSchema, messages.orderRectification),
+    action('rectification-report', '报告整改情况 / Report rectification (entity, early)', rectificationReportSchema, messages.reportRectification),
+    action('revisit', '录入回访结果 / Record the revisit (R13)', revisitSchema, messages.recordRevisit),
+    action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', dispositionSchema, messages.recordDisposition),
+    action('recusal', '申请回避 / Declare a conflict and recuse (R10)', recusalSchema, messages.declareConflict),
+    action('cancel', '撤销案件 / Cancel the case (leadership)', cancelSchema, messages.cancelCase),
   ];
 }

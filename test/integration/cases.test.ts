@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestSystem, type TestSystem } from '../support/system';
 import { validUscc } from '../support/entities';
+import { registerOfficer } from '../support/fixtures';
 
 let system: TestSystem;
 
@@ -12,6 +13,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
+
+async function team(): Promise<string[]> {
+  return [(await registerOfficer(system.baseUrl)).id, (await registerOfficer(system.baseUrl)).id];
+}
 
 async function registerEntity(overrides: Record<string, unknown> = {}) {
   const response = await call(system.baseUrl, 'POST', '/entities', {
@@ -32,7 +37,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
       system.baseUrl,
       'POST',
       '/cases',
-      { entityId: entity.id, origin: 'complaint', reason: '12345 热线投诉 #2026-0318：预付卡无法退费' },
+      { entityId: entity.id, origin: 'complaint', reason: '12345 热线投诉 #2026-0318：预付卡无法退费', team: await team() },
       { 'x-user': 'officer-zhang' },
     );
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
@@ -58,6 +63,8 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
     });
     expect(read.body.timeline).toEqual([
       expect.objectContaining({ kind: 'opened', actor: 'officer-zhang', reason: '12345 热线投诉 #2026-0318：预付卡无法退费' }),
+      // The entity is told what to prepare (随机抽查通知书) unless the visit is unannounced.
+      expect.objectContaining({ kind: 'inspection_notice_sent', actor: 'system' }),
     ]);
 
     // Temporal can list the case by its search attributes.
@@ -68,7 +75,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
   it('R11 a random-draw origin cannot be opened by hand: 422 naming the field, nothing written', async () => {
     const entity = await registerEntity();
     const before = await system.db.inspectionCase.count();
-    const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'random', reason: '想查就查' });
+    const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'random', reason: '想查就查', team: await team() });
     expect(refused.status).toBe(422);
     expect(refused.contentType).toContain('application/problem+json');
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.origin' })]);
@@ -79,7 +86,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
     const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: 'not-a-uuid', origin: 'complaint', extra: 1 });
     expect(refused.status).toBe(422);
     const fields = refused.body.errors.map((error: { field: string }) => error.field).sort();
-    expect(fields).toEqual(['body', 'body.entityId', 'body.reason']);
+    expect(fields).toEqual(['body', 'body.entityId', 'body.reason', 'body.team']);
   });
 
   it('R1 a case cannot be opened against an unregistered entity (422) or one no longer operating (409)', async () => {
@@ -87,13 +94,14 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
       entityId: '00000000-0000-4000-8000-000000000000',
       origin: 'complaint',
       reason: '举报线索',
+      team: await team(),
     });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'body.entityId' })]);
 
     const entity = await registerEntity();
     await system.db.entity.update({ where: { id: entity.id }, data: { legalStatus: 'deregistered' } });
-    const deregistered = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '举报线索' });
+    const deregistered = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '举报线索', team: await team() });
     expect(deregistered.status).toBe(409);
     expect(await system.db.inspectionCase.count({ where: { entityId: entity.id } })).toBe(0);
   });
@@ -102,11 +110,11 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
 describe('R20 cancellation is recorded with who, when and why', () => {
   it('R20 a refused cancellation leaves the case exactly as it was; an accepted one ends it with the reason on the timeline', async () => {
     const entity = await registerEntity();
-    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'ordered', reason: '区政府交办' });
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'ordered', reason: '区政府交办', team: await team() });
     const caseId = opened.body.id as string;
     const before = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
 
-    const noReason = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: ' ' }, { 'x-user': 'leader-wang' });
+    const noReason = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: ' ' }, { 'x-user': 'leader-wang', 'x-role': 'leadership' });
     expect(noReason.status).toBe(422);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
     const unchanged = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
@@ -117,7 +125,7 @@ describe('R20 cancellation is recorded with who, when and why', () => {
       'POST',
       `/cases/${caseId}/cancel`,
       { reason: '交办事项已由市场监管部门办理' },
-      { 'x-user': 'leader-wang' },
+      { 'x-user': 'leader-wang', 'x-role': 'leadership' },
     );
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', workflow: { status: 'COMPLETED' } });
@@ -128,7 +136,7 @@ describe('R20 cancellation is recorded with who, when and why', () => {
       reason: '交办事项已由市场监管部门办理',
     });
 
-    const again = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: '重复撤销' });
+    const again = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: '重复撤销' }, { 'x-user': 'leader-wang', 'x-role': 'leadership' });
     expect(again.status).toBe(409);
   });
 

@@ -25,7 +25,7 @@ describe('R19 leadership can see whether the system is up', () => {
 
   it('R19 an unreachable database makes /health answer 503 naming it', async () => {
     const unreachable = createDb(`postgresql://postgres@127.0.0.1:${await freePort()}/gone`, 1);
-    const server = createApp({ db: unreachable, temporal: system.temporal, taskQueue: system.taskQueue }).listen(0, '127.0.0.1');
+    const server = createApp({ db: unreachable, temporal: system.temporal, taskQueue: system.taskQueue, caseTiming: system.caseTiming }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
       const health = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET', '/health');

@@ -9,6 +9,7 @@ import { freePort, portIsFree, startProcess, type ManagedProcess } from '../../i
 import { projectRoot } from '../../infra/paths';
 import { call } from '../support/system';
 import { validUscc } from '../support/entities';
+import { asLeadership, registerOfficer } from '../support/fixtures';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssj-start-'));
 let current: ManagedProcess | undefined;
@@ -58,7 +59,8 @@ describe('R11 the system keeps open cases across a restart', () => {
     current = await startSystem(settings);
     const entity = await call(api, 'POST', '/entities', { uscc: validUscc(), name: '金坛某成品油零售企业' });
     expect(entity.status).toBe(201);
-    const opened = await call(api, 'POST', '/cases', { entityId: entity.body.id, origin: 'complaint', reason: '群众举报缺斤少两' });
+    const team = [(await registerOfficer(api)).id, (await registerOfficer(api)).id];
+    const opened = await call(api, 'POST', '/cases', { entityId: entity.body.id, origin: 'complaint', reason: '群众举报缺斤少两', team });
     expect(opened.status).toBe(201);
 
     expect(await interrupt(current)).toBe(0);
@@ -75,7 +77,7 @@ describe('R11 the system keeps open cases across a restart', () => {
     });
 
     // The workflow is alive, not just remembered: the restarted worker carries it on.
-    const cancelled = await call(api, 'POST', `/cases/${opened.body.id}/cancel`, { reason: '测试重启后撤销' });
+    const cancelled = await call(api, 'POST', `/cases/${opened.body.id}/cancel`, { reason: '测试重启后撤销' }, asLeadership);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
   });

@@ -8,6 +8,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { createDb, type Db } from '../../db/client';
+import type { CreditPlatform } from '../../activities/credit';
+import { systemClock } from '../../activities/clock';
+import type { CaseTiming } from '../../workflows/caseMessages';
 import { createWorker, installWorkerLogging } from '../../worker';
 import { createTestDatabase } from './database';
 
@@ -15,6 +18,7 @@ installWorkerLogging(process.env.LOG_LEVEL ?? 'warn');
 
 export interface TestSystem {
   baseUrl: string;
+  caseTiming: CaseTiming;
   db: Db;
   temporal: Client;
   taskQueue: string;
@@ -23,7 +27,27 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function startTestSystem(label: string): Promise<TestSystem> {
+/** Case durations for tests: one "day" lasts a second, deadlines in calendar days. */
+export const testTiming: CaseTiming = {
+  dayMs: 1_000,
+  defaultRectificationDays: 3,
+  rectificationDayKind: 'calendar',
+  reminderDaysBefore: [2, 1],
+  revisitLimitDays: 2,
+  leadershipEscalationDays: 2,
+  publicationDays: 5,
+  holidays: [],
+  workingWeekends: [],
+  creditRetryMaxIntervalMs: 1_000,
+};
+
+export interface TestSystemOptions {
+  timing?: Partial<CaseTiming>;
+  creditPlatform?: CreditPlatform;
+  notificationWebhookUrl?: string;
+}
+
+export async function startTestSystem(label: string, options: TestSystemOptions = {}): Promise<TestSystem> {
   const database = await createTestDatabase(label);
   const db = createDb(database.url, 5);
   const address = inject('temporalAddress');
@@ -36,12 +60,15 @@ export async function startTestSystem(label: string): Promise<TestSystem> {
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     db,
-    clock: { now: () => new Date() },
+    clock: systemClock,
+    creditPlatform: options.creditPlatform,
+    notificationWebhookUrl: options.notificationWebhookUrl,
   });
   const workerRun = worker.run();
 
   const temporal = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
-  const server = createApp({ db, temporal, taskQueue }).listen(0, '127.0.0.1');
+  const caseTiming = { ...testTiming, ...options.timing };
+  const server = createApp({ db, temporal, taskQueue, caseTiming }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
@@ -56,6 +83,7 @@ export async function startTestSystem(label: string): Promise<TestSystem> {
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    caseTiming,
     db,
     temporal,
     taskQueue,

@@ -1,0 +1,78 @@
+// R17: results go to the public credit platform (公共信用信息平台) over HTTP. Each push is signed (HMAC-SHA256
+// over timestamp and body) and carries an idempotency key; the activity is retried with backoff until the
+// platform accepts it, so an outage delays a push but never loses it, and the platform sees one key per push.
+import { createHmac } from 'node:crypto';
+import type { Prisma } from '@prisma/client';
+import type { Db } from '../db/client';
+import type { Clock } from './clock';
+
+export interface CreditPlatform {
+  url: string;
+  secret: string;
+}
+
+export interface CreditDependencies {
+  db: Db;
+  clock: Clock;
+  fetch: typeof fetch;
+  platform?: CreditPlatform;
+}
+
+export interface CreditPushRequest {
+  caseId: string;
+  idempotencyKey: string;
+  payload: Prisma.InputJsonObject;
+}
+
+export function signCreditPush(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function creditActivities({ db, clock, fetch, platform }: CreditDependencies) {
+  return {
+    async pushToCreditPlatform(request: CreditPushRequest): Promise<{ delivered: boolean }> {
+      const push = await db.creditPush.upsert({
+        where: { idempotencyKey: request.idempotencyKey },
+        update: {},
+        create: { idempotencyKey: request.idempotencyKey, caseId: request.caseId, status: 'pending', payload: request.payload },
+      });
+      if (push.status === 'delivered') return { delivered: true };
+      if (!platform) {
+        // Not connected yet: the push stays on record as not sent, to be sent once a platform is configured.
+        await db.creditPush.update({ where: { idempotencyKey: push.idempotencyKey }, data: { status: 'not_configured' } });
+        return { delivered: false };
+      }
+      const body = JSON.stringify(request.payload);
+      const timestamp = clock.now().toISOString();
+      try {
+        const response = await fetch(platform.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': request.idempotencyKey,
+            'x-timestamp': timestamp,
+            'x-signature': signCreditPush(platform.secret, timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(15_000),
+        });
+        if (!response.ok) throw new Error(`credit platform answered ${response.status}`);
+      } catch (error) {
+        await db.creditPush.update({
+          where: { idempotencyKey: push.idempotencyKey },
+          data: { attempts: { increment: 1 }, status: 'retrying', lastError: String(error instanceof Error ? error.message : error) },
+        });
+        throw error;
+      }
+      const now = clock.now();
+      await db.$transaction([
+        db.creditPush.update({
+          where: { idempotencyKey: push.idempotencyKey },
+          data: { attempts: { increment: 1 }, status: 'delivered', pushedAt: now, lastError: null },
+        }),
+        db.inspectionCase.update({ where: { id: request.caseId }, data: { creditPushedAt: now } }),
+      ]);
+      return { delivered: true };
+    },
+  };
+}

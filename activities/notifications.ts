@@ -1,0 +1,46 @@
+// Reminders, escalations and assignments: stored per recipient (GET /me/notifications) and, when a webhook is
+// configured, delivered there too. The webhook receives the same notification again only if a delivery
+// failed, and then with the same key, so a receiver can drop repeats.
+import type { Db } from '../db/client';
+
+export interface NotificationRequest {
+  /** Unique per notification: a retry stores it once per recipient. */
+  notifyKey: string;
+  recipients: string[];
+  kind: string;
+  caseId?: string;
+  message: string;
+  at: string;
+}
+
+export interface NotificationDependencies {
+  db: Db;
+  fetch: typeof fetch;
+  webhookUrl?: string;
+}
+
+export function notificationActivities({ db, fetch, webhookUrl }: NotificationDependencies) {
+  return {
+    async notify(request: NotificationRequest): Promise<void> {
+      await db.notification.createMany({
+        data: request.recipients.map((recipient) => ({
+          recipient,
+          notifyKey: request.notifyKey,
+          caseId: request.caseId ?? null,
+          kind: request.kind,
+          message: request.message,
+          createdAt: new Date(request.at),
+        })),
+        skipDuplicates: true,
+      });
+      if (!webhookUrl) return;
+      const response = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': request.notifyKey },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`notification webhook answered ${response.status}`);
+    },
+  };
+}

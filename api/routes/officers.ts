@@ -1,0 +1,99 @@
+// 执法人员 (R2) and declared conflicts (R10): the minimum case teams need until the directory is complete.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import { actorOf, type ApiDependencies } from '../context';
+import { route } from '../http';
+import { idParams } from './entities';
+
+const text = (max: number) => z.string().trim().min(1, '不能为空 / must not be empty').max(max);
+const date = z.iso.date('应为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date');
+
+const newOfficerSchema = z.strictObject({
+  name: text(50),
+  unit: text(100).optional(),
+  gender: z.enum(['male', 'female']).optional(),
+  certificateNumber: text(50),
+  certificateValidFrom: date.optional(),
+  certificateValidUntil: date,
+  specialties: z.array(text(50)).max(20).default([]),
+});
+
+const officerSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  unit: z.string().nullable(),
+  certificateNumber: z.string(),
+  certificateValidUntil: z.string(),
+  certificateWithdrawn: z.boolean(),
+  specialties: z.array(z.string()),
+  active: z.boolean(),
+});
+
+const conflictSchema = z.strictObject({
+  officerId: z.uuid(),
+  entityId: z.uuid(),
+  relation: z.enum(['relative', 'former_employer', 'shareholding', 'other']),
+  note: text(500).optional(),
+});
+
+export function officerRoutes({ db }: ApiDependencies) {
+  return [
+    route({
+      method: 'post',
+      path: '/officers',
+      summary: '登记执法人员 / Register an officer with an enforcement certificate (R2)',
+      tags: ['officers'],
+      body: newOfficerSchema,
+      responses: { 201: { description: 'registered', schema: officerSchema }, 409: { description: 'duplicate certificate number' }, 422: { description: 'invalid fields' } },
+      async handler({ body }) {
+        const duplicate = await db.officer.findUnique({ where: { certificateNumber: body.certificateNumber }, select: { id: true } });
+        if (duplicate) {
+          throw new DomainError('conflict', '执法证号已登记 / this certificate number is already registered', [
+            { field: 'body.certificateNumber', message: '已存在 / already exists' },
+          ]);
+        }
+        const officer = await db.officer.create({
+          data: {
+            id: randomUUID(),
+            ...body,
+            certificateValidFrom: body.certificateValidFrom ? new Date(body.certificateValidFrom) : null,
+            certificateValidUntil: new Date(body.certificateValidUntil),
+          },
+        });
+        return { status: 201, body: { ...officer, certificateValidUntil: body.certificateValidUntil }, headers: { location: `/officers/${officer.id}` } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/officers/:id',
+      summary: '查看执法人员 / Read an officer',
+      tags: ['officers'],
+      params: idParams,
+      responses: { 200: { description: 'the officer', schema: officerSchema }, 404: { description: 'no such officer' } },
+      async handler({ params }) {
+        const officer = await db.officer.findUnique({ where: { id: params.id } });
+        if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${params.id}`);
+        return { status: 200, body: { ...officer, certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10) } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/conflicts',
+      summary: '申报利害关系 / Declare an officer–entity conflict of interest (R10)',
+      tags: ['officers'],
+      body: conflictSchema,
+      responses: { 201: { description: 'declared' }, 409: { description: 'already declared' }, 422: { description: 'unknown officer or entity' } },
+      async handler({ body, req }) {
+        const existing = await db.officerConflict.findUnique({
+          where: { officerId_entityId: { officerId: body.officerId, entityId: body.entityId } },
+        });
+        if (existing) throw new DomainError('conflict', '该利害关系已申报 / this conflict is already declared');
+        const conflict = await db.officerConflict.create({
+          data: { id: randomUUID(), ...body, declaredBy: actorOf(req).id, declaredAt: new Date() },
+        });
+        return { status: 201, body: conflict };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,310 @@
+// Whole case lifecycles on a real Temporal server, with "days" one second long (R8–R17).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signCreditPush } from '../../activities/credit';
+import { startCreditPlatform } from '../support/creditPlatform';
+import {
+  asCoordinator,
+  asLeadership,
+  asOfficer,
+  eventually,
+  inspectionBody,
+  openComplaintCase,
+  registerOfficer,
+  type OpenedCase,
+} from '../support/fixtures';
+import { call, startTestSystem, type TestSystem } from '../support/system';
+
+const SECRET = 'test-signing-secret';
+let system: TestSystem;
+let platform: Awaited<ReturnType<typeof startCreditPlatform>>;
+
+beforeAll(async () => {
+  platform = await startCreditPlatform();
+  system = await startTestSystem('lifecycle', { creditPlatform: { url: platform.url, secret: SECRET } });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  await platform?.close();
+});
+
+const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  call(system.baseUrl, method, path, body, headers);
+const readCase = async (id: string) => (await api('GET', `/cases/${id}`)).body;
+const notificationsOf = async (user: string, role = 'officer') =>
+  (await api('GET', '/me/notifications', undefined, { 'x-user': user, 'x-role': role })).body.items as Array<{ kind: string; caseId: string; createdAt: string }>;
+
+async function inspectAndApprove(opened: OpenedCase, resultCategory: string, passed: boolean) {
+  const [lead] = opened.team;
+  const inspected = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, resultCategory, passed), asOfficer(lead!));
+  expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
+  expect(inspected.body.status).toBe('under_review');
+  const approved = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator);
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  return approved.body;
+}
+
+async function orderRectification(opened: OpenedCase, days = 3) {
+  const ordered = await api(
+    'POST',
+    `/cases/${opened.id}/rectification-order`,
+    { requirements: '7日内完成预收资金存管', days, overrideReason: days === 3 ? undefined : '测试期限' },
+    asOfficer(opened.team[0]!),
+  );
+  expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+  return ordered.body;
+}
+
+const revisitBody = (team: string[], rectified: boolean, dispositionNeeded = false) => ({
+  revisitDate: new Date().toISOString().slice(0, 10),
+  officersPresent: team,
+  rectified,
+  findings: rectified ? '已完成整改' : '仍未整改',
+  dispositionNeeded,
+});
+
+describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () => {
+  it('R12 R13 inspection → review → rectification order → reminders before the deadline → revisit → publication → credit push → closed', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const [lead] = opened.team;
+
+    const approved = await inspectAndApprove(opened, 'problem_found', false);
+    expect(approved.status).toBe('awaiting_rectification_order');
+    expect(approved.resultCategory).toBe('problem_found');
+
+    const ordered = await orderRectification(opened);
+    expect(ordered.status).toBe('rectifying');
+    const deadline = Date.parse(ordered.rectificationDeadline);
+    expect(deadline - Date.now()).toBeGreaterThan(2_000);
+    expect(deadline - Date.now()).toBeLessThanOrEqual(3_000);
+
+    // Reminders reach the team 2 "days" and 1 "day" before the deadline, while the case is still rectifying.
+    const reminders = await eventually(
+      () => notificationsOf(lead!),
+      (items) => items.filter((item) => item.caseId === opened.id && item.kind === 'deadline_reminder').length === 2,
+    );
+    for (const reminder of reminders.filter((item) => item.kind === 'deadline_reminder')) {
+      expect(Date.parse(reminder.createdAt)).toBeLessThan(deadline);
+    }
+
+    // At the deadline the case moves to the revisit (R13) by itself.
+    const due = await eventually(() => readCase(opened.id), (body) => body.status === 'awaiting_revisit');
+    expect(due.timeline.map((event: { kind: string }) => event.kind)).toContain('rectification_deadline_reached');
+    expect((await notificationsOf(lead!)).some((item) => item.caseId === opened.id && item.kind === 'revisit_due')).toBe(true);
+
+    const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(lead!));
+    expect(revisited.status, JSON.stringify(revisited.body)).toBe(200);
+
+    const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+    expect(closed.publication.content).toMatchObject({ entityUscc: opened.entity.uscc, resultCategory: 'problem_found', rectified: true });
+    expect(closed.publishedAt).not.toBeNull();
+    expect(closed.creditPushedAt).not.toBeNull();
+    expect(closed.timeline.map((event: { kind: string }) => event.kind)).toEqual([
+      'opened',
+      'inspection_notice_sent',
+      'inspection_recorded',
+      'inspection_approved',
+      'rectification_ordered',
+      'rectification_deadline_reached',
+      'revisit_recorded',
+      'published',
+      'closed',
+    ]);
+
+    // R17: one signed push with an idempotency key reached the platform.
+    const pushes = platform.received.filter((push) => JSON.parse(push.body).caseId === opened.id);
+    expect(pushes).toHaveLength(1);
+    const [push] = pushes;
+    expect(push!.headers['idempotency-key']).toBe(`credit-${opened.id}`);
+    expect(push!.headers['x-signature']).toBe(signCreditPush(SECRET, String(push!.headers['x-timestamp']), push!.body));
+  });
+
+  it('R16 no problem found → published and closed; the public record holds no officers\' notes or evidence', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    await inspectAndApprove(opened, 'no_problem', true);
+    const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+    expect(closed.publication.content).toMatchObject({ resultCategory: 'no_problem', items: ['SW-YFK-01'] });
+    const published = JSON.stringify(closed.publication.content);
+    expect(published).not.toContain('现场检查笔录');
+    expect(published).not.toContain(opened.team[0]);
+  });
+
+  it('R12 the entity reports rectification early; the team still revisits, and may do so before the deadline', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    await inspectAndApprove(opened, 'problem_found', false);
+    await orderRectification(opened, 30);
+    const early = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
+    expect(early.status).toBe(409);
+    const reported = await api('POST', `/cases/${opened.id}/rectification-report`, { note: '已开立存管账户' }, { 'x-user': 'entity-rep', 'x-role': 'officer' });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(200);
+    expect(reported.body.status).toBe('rectifying');
+    const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
+    expect(revisited.status, JSON.stringify(revisited.body)).toBe(200);
+    await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+  });
+});
+
+describe('R14 R15 dispositions after a failed revisit', () => {
+  async function caseAwaitingDisposition() {
+    const opened = await openComplaintCase(system.baseUrl);
+    await inspectAndApprove(opened, 'problem_found', false);
+    await orderRectification(opened, 1);
+    await eventually(() => readCase(opened.id), (body) => body.status === 'awaiting_revisit');
+    const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, false), asOfficer(opened.team[0]!));
+    expect(revisited.body.status).toBe('awaiting_disposition');
+    return opened;
+  }
+
+  it('R14 R17 an administrative penalty is filed and published; a dishonest entity goes on the blacklist', async () => {
+    const opened = await caseAwaitingDisposition();
+    const disposed = await api(
+      'POST',
+      `/cases/${opened.id}/disposition`,
+      {
+        dispositions: [
+          {
+            kind: 'penalty',
+            caseFilingNumber: '坛商罚立〔2026〕7号',
+            decision: '罚款人民币二万元',
+            amountYuan: 20000,
+            legalBasis: '《单用途商业预付卡管理办法（试行）》第三十六条',
+            dishonest: true,
+          },
+        ],
+      },
+      asOfficer(opened.team[0]!),
+    );
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(200);
+    const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+    expect(closed.dispositions).toEqual([expect.objectContaining({ kind: 'penalty', status: 'recorded' })]);
+    expect(closed.publication.content.penalties).toEqual([
+      expect.objectContaining({ caseFilingNumber: '坛商罚立〔2026〕7号', amountYuan: 20000 }),
+    ]);
+    const listed = await system.db.blacklistEntry.findMany({ where: { entityId: opened.entity.id } });
+    expect(listed).toEqual([expect.objectContaining({ caseId: opened.id, reason: '罚款人民币二万元' })]);
+  });
+
+  it('R15 transfer to another department and police referral are each recorded', async () => {
+    const opened = await caseAwaitingDisposition();
+    const disposed = await api(
+      'POST',
+      `/cases/${opened.id}/disposition`,
+      {
+        dispositions: [
+          { kind: 'transfer', department: '金坛区市场监督管理局', reason: '涉及价格违法，属市场监管部门管辖', letterReference: '坛商移〔2026〕2号' },
+          { kind: 'police_referral', reason: '涉嫌非法吸收公众存款' },
+        ],
+      },
+      asOfficer(opened.team[1]!),
+    );
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(200);
+    const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+    expect(closed.dispositions.map((disposition: { kind: string }) => disposition.kind)).toEqual(['transfer', 'police_referral']);
+  });
+
+  it('R14 a penalty without its case filing number is refused, naming the field, and nothing is written', async () => {
+    const opened = await caseAwaitingDisposition();
+    const before = await readCase(opened.id);
+    const refused = await api('POST', `/cases/${opened.id}/disposition`, { dispositions: [{ kind: 'penalty', decision: '罚款', legalBasis: '第三十六条' }] }, asOfficer(opened.team[0]!));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.dispositions.0.caseFilingNumber' })]);
+    expect(await readCase(opened.id)).toEqual(before);
+  });
+});
+
+describe('R13 R19 a revisit that is not recorded escalates', () => {
+  it('R13 R19 past the revisit limit the coordinator is alerted, then leadership; the case shows as overdue', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    await inspectAndApprove(opened, 'problem_found', false);
+    await orderRectification(opened, 1);
+    const first = await eventually(() => readCase(opened.id), (body) => body.escalationLevel === 1, 20_000);
+    expect(first.status).toBe('awaiting_revisit');
+    expect((await notificationsOf('coordinator-dong', 'coordinator')).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
+    const overdue = await api('GET', `/cases?overdue=true&officerId=${opened.team[0]}`);
+    expect(overdue.body.items.map((item: { id: string }) => item.id)).toEqual([opened.id]);
+
+    await eventually(() => readCase(opened.id), (body) => body.escalationLevel === 2, 20_000);
+    expect((await notificationsOf('leader-wang', 'leadership')).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
+  });
+});
+
+describe('R9 R20 refused actions leave the case exactly as it was', () => {
+  it('R9 an officer not on the team (403), the wrong state (409) and one officer present (422) are refused', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const outsider = await registerOfficer(system.baseUrl);
+    const before = await readCase(opened.id);
+
+    const notOnTeam = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(outsider.id));
+    expect(notOnTeam.status).toBe(403);
+    const wrongState = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator);
+    expect(wrongState.status).toBe(409);
+    const alone = await api('POST', `/cases/${opened.id}/inspection`, { ...inspectionBody(opened.team, 'no_problem', true), officersPresent: [opened.team[0]] }, asOfficer(opened.team[0]!));
+    expect(alone.status).toBe(422);
+    expect(alone.body.errors).toEqual([expect.objectContaining({ field: 'body.officersPresent' })]);
+    const contradictory = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', false), asOfficer(opened.team[0]!));
+    expect(contradictory.status).toBe(422);
+    expect(contradictory.body.errors).toEqual([expect.objectContaining({ field: 'body.resultCategory' })]);
+    const notLeadership = await api('POST', `/cases/${opened.id}/cancel`, { reason: '越权撤销' }, asOfficer(opened.team[0]!));
+    expect(notLeadership.status).toBe(403);
+
+    expect(await readCase(opened.id)).toEqual(before);
+  });
+
+  it('R20 a returned inspection goes back to the team with the coordinator\'s comment', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(opened.team[0]!));
+    const returned = await api('POST', `/cases/${opened.id}/review`, { decision: 'return', comment: '缺少检查记录表编号' }, asCoordinator);
+    expect(returned.body.status).toBe('awaiting_inspection');
+    expect(returned.body.timeline.at(-1)).toMatchObject({ kind: 'inspection_returned', actor: 'coordinator-dong', reason: '缺少检查记录表编号' });
+    const again = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(opened.team[0]!));
+    expect(again.body.status).toBe('under_review');
+  });
+});
+
+describe('R10 recusal', () => {
+  it('R10 an officer who declares a conflict is replaced by an eligible officer without one, and it is recorded', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const [recused, stays] = opened.team;
+    const recusal = await api('POST', `/cases/${opened.id}/recusal`, { relation: 'relative', note: '法定代表人系其表兄' }, asOfficer(recused!));
+    expect(recusal.status, JSON.stringify(recusal.body)).toBe(200);
+    expect(recusal.body.team).toContain(stays);
+    expect(recusal.body.team).not.toContain(recused);
+    expect(recusal.body.team).toHaveLength(2);
+    expect(recusal.body.timeline.at(-1)).toMatchObject({ kind: 'recusal', actor: recused, reason: 'relative' });
+    const conflict = await system.db.officerConflict.findUnique({ where: { officerId_entityId: { officerId: recused!, entityId: opened.entity.id } } });
+    expect(conflict).not.toBeNull();
+    const replacement = recusal.body.team.find((officer: string) => officer !== stays);
+    expect((await notificationsOf(replacement)).some((n) => n.caseId === opened.id && n.kind === 'assigned')).toBe(true);
+
+    // The recused officer can no longer act on the case.
+    const refused = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(recusal.body.team, 'no_problem', true), asOfficer(recused!));
+    expect(refused.status).toBe(403);
+  });
+});
+
+describe('R17 a credit platform outage delays the push but never loses it', () => {
+  it('R17 while the platform refuses, the push is retried; when it returns, it arrives once', async () => {
+    platform.goDown();
+    try {
+      const opened = await openComplaintCase(system.baseUrl);
+      await inspectAndApprove(opened, 'no_problem', true);
+      await eventually(async () => system.db.creditPush.findUnique({ where: { idempotencyKey: `credit-${opened.id}` } }), (push) => (push?.attempts ?? 0) >= 2);
+      expect((await readCase(opened.id)).status).toBe('publishing');
+      platform.comeBack();
+      const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed', 20_000);
+      expect(closed.creditPushedAt).not.toBeNull();
+      expect(platform.received.filter((push) => JSON.parse(push.body).caseId === opened.id)).toHaveLength(1);
+    } finally {
+      platform.comeBack();
+    }
+  });
+});
+
+describe('R11 cancellation by leadership', () => {
+  it('R11 leadership cancels with a reason; the case ends and is not published', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const cancelled = await api('POST', `/cases/${opened.id}/cancel`, { reason: '投诉人撤回投诉' }, asLeadership);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', publication: null, endReason: '投诉人撤回投诉' });
+  });
+});

@@ -1,0 +1,88 @@
+// Directory records and case openings the tests build on, made through the API as a coordinator would.
+import { expect } from 'vitest';
+import { call } from './system';
+import { validUscc } from './entities';
+
+let certificateCounter = 0;
+
+export async function registerEntity(baseUrl: string, overrides: Record<string, unknown> = {}) {
+  const response = await call(baseUrl, 'POST', '/entities', {
+    uscc: validUscc(),
+    name: '金坛区某单用途预付卡发卡企业',
+    street: '西城街道',
+    category: 'prepaid_card_issuer',
+    ...overrides,
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as { id: string; uscc: string; name: string };
+}
+
+export async function registerOfficer(baseUrl: string, overrides: Record<string, unknown> = {}) {
+  certificateCounter += 1;
+  const response = await call(baseUrl, 'POST', '/officers', {
+    name: `执法员${certificateCounter}`,
+    unit: '商务综合行政执法大队',
+    certificateNumber: `32048200${Date.now().toString().slice(-6)}${String(certificateCounter).padStart(3, '0')}`,
+    certificateValidUntil: '2030-12-31',
+    specialties: ['prepaid_card'],
+    ...overrides,
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body as { id: string; name: string };
+}
+
+export interface OpenedCase {
+  id: string;
+  entity: { id: string; uscc: string; name: string };
+  team: string[];
+}
+
+/** An entity, a team of two officers and a complaint case about the entity. */
+export async function openComplaintCase(baseUrl: string, extra: Record<string, unknown> = {}): Promise<OpenedCase> {
+  const entity = await registerEntity(baseUrl);
+  const team = [(await registerOfficer(baseUrl)).id, (await registerOfficer(baseUrl)).id];
+  const opened = await call(
+    baseUrl,
+    'POST',
+    '/cases',
+    { entityId: entity.id, origin: 'complaint', reason: '12345 热线投诉：预付卡无法退费', team, ...extra },
+    { 'x-user': 'coordinator-dong', 'x-role': 'coordinator' },
+  );
+  expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  return { id: opened.body.id, entity, team };
+}
+
+export const asOfficer = (id: string) => ({ 'x-user': id, 'x-role': 'officer' });
+export const asCoordinator = { 'x-user': 'coordinator-dong', 'x-role': 'coordinator' };
+export const asLeadership = { 'x-user': 'leader-wang', 'x-role': 'leadership' };
+
+/** Polls until `check` passes: for what timers make happen, not for what a request answers. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await read();
+  }
+  return value;
+}
+
+export function inspectionBody(team: string[], resultCategory: string, passed: boolean) {
+  return {
+    inspectionDate: new Date().toISOString().slice(0, 10),
+    officersPresent: team,
+    resultCategory,
+    items: [
+      {
+        itemCode: 'SW-YFK-01',
+        checkpoints: [
+          { code: 'deposit', description: '预收资金存管', passed },
+          { code: 'filing', description: '发卡备案', passed: true },
+        ],
+        findings: passed ? '未发现问题' : '未按规定存管预收资金',
+        evidence: ['现场检查笔录 2026-001'],
+      },
+    ],
+  };
+}
