@@ -1,6 +1,9 @@
 // 检查对象 (R1): the minimum the first case slice needs — register an entity, read it back.
 import { randomUUID } from 'node:crypto';
+import type { LegalStatus } from '@prisma/client';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import { entityLeftMarket } from '../workflows/caseMessages';
 import { DomainError } from '../domain/errors';
 
 export interface NewEntity {
@@ -26,4 +29,22 @@ export async function findEntity(db: Db, id: string) {
   const entity = await db.entity.findUnique({ where: { id } });
   if (!entity) throw new DomainError('not_found', `检查对象不存在 / no entity ${id}`);
   return entity;
+}
+
+/**
+ * R1: the directory follows the entity's legal status. An entity that leaves the market (deregistered,
+ * revoked, moved out) is never drawn again, and its open cases end with that reason.
+ */
+export async function changeLegalStatus(
+  { db, temporal }: { db: Db; temporal: Client },
+  id: string,
+  legalStatus: LegalStatus,
+) {
+  await findEntity(db, id);
+  const entity = await db.entity.update({ where: { id }, data: { legalStatus } });
+  if (legalStatus === 'operating') return { entity, endedCases: [] as string[] };
+  const open = await db.inspectionCase.findMany({ where: { entityId: id, closedAt: null }, select: { id: true, workflowId: true } });
+  const at = new Date().toISOString();
+  await Promise.all(open.map((row) => temporal.workflow.getHandle(row.workflowId).signal(entityLeftMarket, { legalStatus, at })));
+  return { entity, endedCases: open.map((row) => row.id) };
 }

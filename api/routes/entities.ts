@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkUscc } from '../../domain/uscc';
-import { findEntity, registerEntity } from '../../services/entities';
+import { changeLegalStatus, findEntity, registerEntity } from '../../services/entities';
 import type { ApiDependencies } from '../context';
 import { route } from '../http';
 
@@ -42,7 +42,7 @@ export const entitySchema = z.object({
 
 export const idParams = z.object({ id: z.uuid('应为 UUID / must be a UUID') });
 
-export function entityRoutes({ db }: ApiDependencies) {
+export function entityRoutes({ db, temporal }: ApiDependencies) {
   return [
     route({
       method: 'post',
@@ -69,6 +69,21 @@ export function entityRoutes({ db }: ApiDependencies) {
       responses: { 200: { description: 'the entity', schema: entitySchema }, 404: { description: 'no such entity' } },
       async handler({ params }) {
         return { status: 200, body: await findEntity(db, params.id) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/entities/:id/legal-status',
+      summary: '变更主体法律状态（注销、吊销、迁出）/ Change an entity\'s legal status; its open cases end (R1)',
+      tags: ['entities'],
+      params: idParams,
+      body: z.strictObject({ legalStatus: entitySchema.shape.legalStatus }),
+      responses: {
+        200: { description: 'the entity and the cases that end', schema: z.object({ entity: entitySchema, endedCases: z.array(z.uuid()) }) },
+        404: { description: 'no such entity' },
+      },
+      async handler({ params, body }) {
+        return { status: 200, body: await changeLegalStatus({ db, temporal }, params.id, body.legalStatus) };
       },
     }),
   ];

@@ -12,6 +12,7 @@ import {
   registerOfficer,
   type OpenedCase,
 } from '../support/fixtures';
+import { recordHistory } from '../support/histories';
 import { call, startTestSystem, type TestSystem } from '../support/system';
 
 const SECRET = 'test-signing-secret';
@@ -117,6 +118,7 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
     const [push] = pushes;
     expect(push!.headers['idempotency-key']).toBe(`credit-${opened.id}`);
     expect(push!.headers['x-signature']).toBe(signCreditPush(SECRET, String(push!.headers['x-timestamp']), push!.body));
+    await recordHistory(system.temporal, 'rectified-after-revisit', opened.id);
   });
 
   it('R16 no problem found → published and closed; the public record holds no officers\' notes or evidence', async () => {
@@ -127,6 +129,7 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
     const published = JSON.stringify(closed.publication.content);
     expect(published).not.toContain('现场检查笔录');
     expect(published).not.toContain(opened.team[0]);
+    await recordHistory(system.temporal, 'no-problem-found', opened.id);
   });
 
   it('R12 the entity reports rectification early; the team still revisits, and may do so before the deadline', async () => {
@@ -182,6 +185,7 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     ]);
     const listed = await system.db.blacklistEntry.findMany({ where: { entityId: opened.entity.id } });
     expect(listed).toEqual([expect.objectContaining({ caseId: opened.id, reason: '罚款人民币二万元' })]);
+    await recordHistory(system.temporal, 'penalty-and-blacklist', opened.id);
   });
 
   it('R15 transfer to another department and police referral are each recorded', async () => {
@@ -200,6 +204,7 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     expect(disposed.status, JSON.stringify(disposed.body)).toBe(200);
     const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
     expect(closed.dispositions.map((disposition: { kind: string }) => disposition.kind)).toEqual(['transfer', 'police_referral']);
+    await recordHistory(system.temporal, 'transfer-and-police-referral', opened.id);
   });
 
   it('R14 a penalty without its case filing number is refused, naming the field, and nothing is written', async () => {
@@ -225,6 +230,10 @@ describe('R13 R19 a revisit that is not recorded escalates', () => {
 
     await eventually(() => readCase(opened.id), (body) => body.escalationLevel === 2, 20_000);
     expect((await notificationsOf('leader-wang', 'leadership')).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
+    const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
+    expect(revisited.status).toBe(200);
+    await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+    await recordHistory(system.temporal, 'escalated-revisit', opened.id);
   });
 });
 
@@ -258,6 +267,9 @@ describe('R9 R20 refused actions leave the case exactly as it was', () => {
     expect(returned.body.timeline.at(-1)).toMatchObject({ kind: 'inspection_returned', actor: 'coordinator-dong', reason: '缺少检查记录表编号' });
     const again = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(opened.team[0]!));
     expect(again.body.status).toBe('under_review');
+    await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator);
+    await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
+    await recordHistory(system.temporal, 'returned-then-approved', opened.id);
   });
 });
 
@@ -279,6 +291,8 @@ describe('R10 recusal', () => {
     // The recused officer can no longer act on the case.
     const refused = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(recusal.body.team, 'no_problem', true), asOfficer(recused!));
     expect(refused.status).toBe(403);
+    await api('POST', `/cases/${opened.id}/cancel`, { reason: '测试结束' }, asLeadership);
+    await recordHistory(system.temporal, 'recusal-then-cancelled', opened.id);
   });
 });
 
@@ -306,5 +320,36 @@ describe('R11 cancellation by leadership', () => {
     const cancelled = await api('POST', `/cases/${opened.id}/cancel`, { reason: '投诉人撤回投诉' }, asLeadership);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', publication: null, endReason: '投诉人撤回投诉' });
+  });
+});
+
+describe('R1 an entity that leaves the market', () => {
+  it('R1 deregistering the entity ends its open case with that reason', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const changed = await api('POST', `/entities/${opened.entity.id}/legal-status`, { legalStatus: 'deregistered' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.endedCases).toEqual([opened.id]);
+    const ended = await eventually(() => readCase(opened.id), (body) => body.status === 'ended');
+    expect(ended).toMatchObject({ endReason: 'entity_deregistered', publication: null });
+    expect(ended.timeline.at(-1)).toMatchObject({ kind: 'ended', actor: 'system', reason: 'entity_deregistered' });
+    await recordHistory(system.temporal, 'entity-deregistered', opened.id);
+  });
+});
+
+describe('R19 leadership lists cases through Temporal too', () => {
+  it('R19 the case workflow carries its status and team as search attributes', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    await eventually(
+      async () => {
+        const found: string[] = [];
+        for await (const execution of system.temporal.workflow.list({
+          query: `CaseStatus = 'awaiting_inspection' AND CaseTeam = '${opened.team[0]}'`,
+        })) {
+          found.push(execution.workflowId);
+        }
+        return found;
+      },
+      (found) => found.includes(`inspection-case-${opened.id}`),
+    );
   });
 });

@@ -73,7 +73,7 @@ describe('R11 the system keeps open cases across a restart', () => {
     expect(after.body).toMatchObject({
       status: 'awaiting_inspection',
       workflow: { status: 'RUNNING', state: { status: 'awaiting_inspection' } },
-      timeline: [expect.objectContaining({ kind: 'opened' })],
+      timeline: [expect.objectContaining({ kind: 'opened' }), expect.objectContaining({ kind: 'inspection_notice_sent' })],
     });
 
     // The workflow is alive, not just remembered: the restarted worker carries it on.

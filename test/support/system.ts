@@ -18,6 +18,8 @@ installWorkerLogging(process.env.LOG_LEVEL ?? 'warn');
 
 export interface TestSystem {
   baseUrl: string;
+  databaseUrl: string;
+  temporalAddress: string;
   caseTiming: CaseTiming;
   db: Db;
   temporal: Client;
@@ -43,6 +45,10 @@ export const testTiming: CaseTiming = {
 
 export interface TestSystemOptions {
   timing?: Partial<CaseTiming>;
+  /** Another Temporal server than the shared one (a test that restarts its server). */
+  temporalAddress?: string;
+  /** Run no worker in this process: the test starts worker processes itself. */
+  withoutWorker?: boolean;
   creditPlatform?: CreditPlatform;
   notificationWebhookUrl?: string;
 }
@@ -50,21 +56,23 @@ export interface TestSystemOptions {
 export async function startTestSystem(label: string, options: TestSystemOptions = {}): Promise<TestSystem> {
   const database = await createTestDatabase(label);
   const db = createDb(database.url, 5);
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `${label}-${randomBytes(4).toString('hex')}`;
 
-  const workerConnection = await NativeConnection.connect({ address });
-  const worker = await createWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    db,
-    clock: systemClock,
-    creditPlatform: options.creditPlatform,
-    notificationWebhookUrl: options.notificationWebhookUrl,
-  });
-  const workerRun = worker.run();
+  const workerConnection = options.withoutWorker ? undefined : await NativeConnection.connect({ address });
+  const worker = workerConnection
+    ? await createWorker({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        db,
+        clock: systemClock,
+        creditPlatform: options.creditPlatform,
+        notificationWebhookUrl: options.notificationWebhookUrl,
+      })
+    : undefined;
+  const workerRun = worker?.run();
 
   const temporal = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
   const caseTiming = { ...testTiming, ...options.timing };
@@ -74,15 +82,17 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
 
   let workerStopped = false;
   const stopWorker = async () => {
-    if (workerStopped) return;
+    if (workerStopped || !worker) return;
     workerStopped = true;
     worker.shutdown();
     await workerRun;
-    await workerConnection.close();
+    await workerConnection?.close();
   };
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    databaseUrl: database.url,
+    temporalAddress: address,
     caseTiming,
     db,
     temporal,
