@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import proto from '@temporalio/proto';
 import type { ConnectedConfig } from '../config';
+import { waitUntilReady, type ManagedProcess } from './childProcess';
 
 type TemporalSettings = Pick<
   ConnectedConfig,
@@ -54,4 +56,25 @@ export async function connectWorkerConnection(settings: TemporalSettings): Promi
   } catch (error) {
     throw unreachable(settings, error);
   }
+}
+
+/** Resolves once a worker polls the task queue: the moment cases on it can move. */
+export async function waitForWorker(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+  worker: ManagedProcess,
+): Promise<void> {
+  await waitUntilReady(
+    worker,
+    async () => {
+      const { pollers } = await client.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if (!pollers?.length) throw new Error('no worker polls the task queue yet');
+    },
+    { what: 'the worker' },
+  );
 }

@@ -8,8 +8,7 @@ import { portIsFree, startProcess, waitUntilReady, type ManagedProcess } from '.
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
 import { projectRoot } from '../infra/paths';
-import proto from '@temporalio/proto';
-import { connectClient } from '../infra/temporalConnection';
+import { connectClient, waitForWorker } from '../infra/temporalConnection';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 
 const running: ManagedProcess[] = [];
@@ -90,14 +89,7 @@ async function main(): Promise<void> {
     if (!response.ok) throw new Error(`health answered ${response.status}`);
   }, { what: 'the API' });
   const temporalClient = await connectClient({ ...config, TEMPORAL_ADDRESS: temporalAddress });
-  await waitUntilReady(worker, async () => {
-    const { pollers } = await temporalClient.workflowService.describeTaskQueue({
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
-      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    if (!pollers?.length) throw new Error('no worker polls the task queue yet');
-  }, { what: 'the worker' });
+  await waitForWorker(temporalClient, config.TEMPORAL_NAMESPACE, config.TEMPORAL_TASK_QUEUE, worker);
   await temporalClient.connection.close();
 
   console.log(

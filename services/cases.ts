@@ -110,8 +110,11 @@ export async function actOnCase<Input>(
 
 const LIVE_STATE_WAIT_MS = 2_000;
 
-/** The case as the database records it, with the workflow's own view when the workflow can answer. */
-export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temporal'>, caseId: string) {
+/**
+ * The case as the database records it, with the workflow's execution status; with `live`, also the running
+ * workflow's own state (a query, which costs a round trip to a worker).
+ */
+export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temporal'>, caseId: string, { live = false } = {}) {
   const row = await db.inspectionCase.findUnique({
     where: { id: caseId },
     include: {
@@ -127,8 +130,8 @@ export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temp
   const handle = temporal.workflow.getHandle(row.workflowId);
   const description = await handle.describe();
   // A query needs a worker; leadership still gets the recorded status when none is running.
-  const live =
-    description.status.name === 'RUNNING'
+  const liveState =
+    live && description.status.name === 'RUNNING'
       ? await Promise.race([
           handle.query(getCaseState).catch(() => null),
           new Promise<null>((resolve) => setTimeout(() => resolve(null), LIVE_STATE_WAIT_MS).unref()),
@@ -163,7 +166,7 @@ export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temp
       recordedAt: disposition.recordedAt.toISOString(),
     })),
     publication: row.publication ? { publishedAt: row.publication.publishedAt.toISOString(), content: row.publication.content } : null,
-    workflow: { id: row.workflowId, status: description.status.name, state: live },
+    workflow: { id: row.workflowId, status: description.status.name, state: liveState },
   };
 }
 

@@ -103,7 +103,7 @@ const caseSchema = z.object({
   workflow: z.object({
     id: z.string(),
     status: z.string().meta({ description: 'Temporal execution status, e.g. RUNNING, COMPLETED' }),
-    state: z.record(z.string(), z.unknown()).nullable().meta({ description: "the workflow's live state; null when finished or no worker answers" }),
+    state: z.record(z.string(), z.unknown()).nullable().meta({ description: "with ?live=true, the running workflow's own state; else null" }),
   }),
 });
 
@@ -184,9 +184,16 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
       summary: '查看案件：状态、期限、检查组、时间线 / Read a case: status, deadlines, team, timeline',
       tags: ['cases'],
       params: idParams,
+      query: z.strictObject({
+        live: z
+          .enum(['true', 'false'])
+          .transform((value) => value === 'true')
+          .optional()
+          .meta({ description: "also ask the running workflow for its live state (workflow.state)" }),
+      }),
       responses: { 200: { description: 'the case', schema: caseSchema }, 404: { description: 'no such case' } },
-      async handler({ params }) {
-        return { status: 200, body: await readCase(dependencies, params.id) };
+      async handler({ params, query }) {
+        return { status: 200, body: await readCase(dependencies, params.id, { live: query.live ?? false }) };
       },
     }),
     action('inspection', '录入检查结果 / Record the inspection result (R9)', inspectionSchema, messages.recordInspection),

@@ -54,7 +54,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
     const row = await system.db.inspectionCase.findUniqueOrThrow({ where: { id: opened.body.id } });
     expect(row).toMatchObject({ status: 'awaiting_inspection', origin: 'complaint', entityId: entity.id });
 
-    const read = await call(system.baseUrl, 'GET', `/cases/${opened.body.id}`);
+    const read = await call(system.baseUrl, 'GET', `/cases/${opened.body.id}?live=true`);
     expect(read.status).toBe(200);
     expect(read.body.workflow).toMatchObject({
       id: row.workflowId,
@@ -147,5 +147,16 @@ describe('R20 cancellation is recorded with who, when and why', () => {
     const malformed = await call(system.baseUrl, 'GET', '/cases/42');
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'params.id' })]);
+  });
+});
+
+describe('R19 reading a case is cheap unless the live state is asked for', () => {
+  it('R19 without ?live the workflow state is not queried; with it, it is', async () => {
+    const entity = await registerEntity();
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: await team() });
+    const plain = await call(system.baseUrl, 'GET', `/cases/${opened.body.id}`);
+    expect(plain.body.workflow).toMatchObject({ status: 'RUNNING', state: null });
+    const live = await call(system.baseUrl, 'GET', `/cases/${opened.body.id}?live=true`);
+    expect(live.body.workflow.state).toMatchObject({ caseId: opened.body.id, status: 'awaiting_inspection' });
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startProcess, waitUntilReady, type ManagedProcess } from '../../infra/childProcess';
+import { freePort, startProcess, type ManagedProcess } from '../../infra/childProcess';
+import { waitForWorker } from '../../infra/temporalConnection';
 import { projectRoot } from '../../infra/paths';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporalDevServer';
 import { asCoordinator, asOfficer, eventually, inspectionBody, openComplaintCase } from '../support/fixtures';
@@ -23,17 +24,15 @@ function startWorkerProcess(system: TestSystem): ManagedProcess {
       DATABASE_URL: system.databaseUrl,
       TEMPORAL_ADDRESS: system.temporalAddress,
       TEMPORAL_TASK_QUEUE: system.taskQueue,
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: 'warn',
     },
   });
   cleanups.push(() => worker.stop());
   return worker;
 }
 
-async function workerReady(worker: ManagedProcess) {
-  await waitUntilReady(worker, async () => {
-    if (!worker.recentOutput().includes('worker started')) throw new Error('not yet');
-  });
+function workerReady(system: TestSystem, worker: ManagedProcess) {
+  return waitForWorker(system.temporal, 'default', system.taskQueue, worker);
 }
 
 async function caseInRectification(system: TestSystem, days: number) {
@@ -51,7 +50,7 @@ describe('R13 deadlines survive the loss of any process', () => {
     const system = await startTestSystem('durability-worker', { withoutWorker: true, timing: { reminderDaysBefore: [] } });
     cleanups.push(() => system.stop());
     const first = startWorkerProcess(system);
-    await workerReady(first);
+    await workerReady(system, first);
 
     const { opened, deadline } = await caseInRectification(system, 3);
     first.child.kill('SIGKILL');
@@ -62,7 +61,7 @@ describe('R13 deadlines survive the loss of any process', () => {
     expect((await call(system.baseUrl, 'GET', `/cases/${opened.id}`)).body.status).toBe('rectifying');
 
     const second = startWorkerProcess(system);
-    await workerReady(second);
+    await workerReady(system, second);
     const due = await eventually(async () => (await call(system.baseUrl, 'GET', `/cases/${opened.id}`)).body, (body) => body.status === 'awaiting_revisit');
     expect(due.timeline.filter((event: { kind: string }) => event.kind === 'rectification_deadline_reached')).toHaveLength(1);
   });

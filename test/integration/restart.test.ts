@@ -68,7 +68,7 @@ describe('R11 the system keeps open cases across a restart', () => {
     for (const port of Object.values(settings)) expect(await portIsFree(Number(port)), `port ${port} released`).toBe(true);
 
     current = await startSystem(settings);
-    const after = await call(api, 'GET', `/cases/${opened.body.id}`);
+    const after = await call(api, 'GET', `/cases/${opened.body.id}?live=true`);
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({
       status: 'awaiting_inspection',

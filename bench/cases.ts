@@ -1,0 +1,193 @@
+// bench/cases: opens N cases through the HTTP API and drives each through inspection, review,
+// rectification order, early rectification report, revisit and closure, on the Temporal dev server and the
+// PostgreSQL of this machine. Prints throughput, latency percentiles and worker peak memory.
+//
+//   npm run bench:cases -- --cases 10000 --clients 50
+//
+// Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL) and its
+// own in-memory Temporal dev server, worker process and API process.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort, startProcess, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
+import { loadConfig } from '../config';
+import { DEFAULT_TASK_QUEUE } from '../config/temporal';
+import { migrateDatabase } from '../infra/migrate';
+import { connectClient, waitForWorker } from '../infra/temporalConnection';
+import { projectRoot } from '../infra/paths';
+import { startTemporalDevServer } from '../infra/temporalDevServer';
+import { usccCheckCharacter } from '../domain/uscc';
+
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '10000' },
+    clients: { type: 'string', default: '50' },
+  },
+});
+const totalCases = Number(values.cases);
+const clients = Number(values.clients);
+const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function json(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** Runs `work` for items 0..count-1 with at most `concurrency` in flight. */
+async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+async function main() {
+  const databaseName = `bench_cases_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database "${databaseName}"`);
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+  await migrateDatabase(databaseUrl);
+
+  const temporal = await startTemporalDevServer({ port: await freePort() });
+  const apiPort = await freePort();
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '20',
+    TEMPORAL_ADDRESS: temporal.address,
+    API_PORT: String(apiPort),
+    LOG_LEVEL: 'warn',
+    CASE_RECTIFICATION_DAY_KIND: 'calendar',
+  };
+  const children: ManagedProcess[] = [];
+  const role = (name: string, entry: string) => {
+    const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+    const child = startProcess(name, process.execPath, [...profile, '--import', 'tsx', entry], { cwd: projectRoot, env });
+    children.push(child);
+    return child;
+  };
+  const worker = role('worker', 'worker.ts');
+  const apiProcess = role('api', 'api/server.ts');
+  const base = `http://127.0.0.1:${apiPort}`;
+  await waitUntilReady(apiProcess, () => json(base, 'GET', '/health'));
+  const client = await connectClient({ ...loadConfig({}), TEMPORAL_ADDRESS: temporal.address });
+  await waitForWorker(client, 'default', DEFAULT_TASK_QUEUE, worker);
+  await client.connection.close();
+
+  let peakWorkerRss = 0;
+  const sampler = setInterval(() => {
+    peakWorkerRss = Math.max(peakWorkerRss, rssMb(worker.child.pid!));
+  }, 250);
+
+  try {
+    // Directory: entities and officer pairs.
+    const officers: string[] = [];
+    for (let index = 0; index < 20; index += 1) {
+      const officer = await json(base, 'POST', '/officers', {
+        name: `执法员${index}`,
+        certificateNumber: `BENCH${Date.now()}${index}`,
+        certificateValidUntil: '2030-12-31',
+      });
+      officers.push(officer.id);
+    }
+    const entities: string[] = new Array(totalCases);
+    await pool(totalCases, clients, async (index) => {
+      const first17 = `91320482${String(index).padStart(9, '0')}`;
+      const entity = await json(base, 'POST', '/entities', { uscc: first17 + usccCheckCharacter(first17), name: `基准测试企业${index}` });
+      entities[index] = entity.id;
+    });
+
+    const teamOf = (index: number) => [officers[(2 * index) % officers.length]!, officers[(2 * index + 1) % officers.length]!];
+    const officer = (id: string) => ({ 'x-user': id, 'x-role': 'officer' });
+    const coordinator = { 'x-user': 'bench-coordinator', 'x-role': 'coordinator' };
+
+    // 1. Opening.
+    const caseIds: string[] = new Array(totalCases);
+    const openStarted = performance.now();
+    await pool(totalCases, clients, async (index) => {
+      const opened = await json(base, 'POST', '/cases', { entityId: entities[index], origin: 'complaint', reason: '基准测试投诉', team: teamOf(index) }, coordinator);
+      caseIds[index] = opened.id;
+    });
+    const openSeconds = (performance.now() - openStarted) / 1000;
+
+    // 2. Whole lifecycles with immediate actions; action and read latencies under `clients` concurrent clients.
+    const actionLatencies: number[] = [];
+    const readLatencies: number[] = [];
+    const timed = async (samples: number[], call: () => Promise<unknown>) => {
+      const started = performance.now();
+      const result = await call();
+      samples.push(performance.now() - started);
+      return result;
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    const lifecycleStarted = performance.now();
+    await pool(totalCases, clients, async (index) => {
+      const id = caseIds[index]!;
+      const team = teamOf(index);
+      const lead = officer(team[0]!);
+      await timed(actionLatencies, () =>
+        json(base, 'POST', `/cases/${id}/inspection`, {
+          inspectionDate: today,
+          officersPresent: team,
+          resultCategory: 'problem_found',
+          items: [{ itemCode: 'SW-YFK-01', checkpoints: [{ code: 'deposit', passed: false }] }],
+        }, lead),
+      );
+      await timed(actionLatencies, () => json(base, 'POST', `/cases/${id}/review`, { decision: 'approve' }, coordinator));
+      await timed(actionLatencies, () => json(base, 'POST', `/cases/${id}/rectification-order`, { requirements: '限期整改' }, lead));
+      await timed(actionLatencies, () => json(base, 'POST', `/cases/${id}/rectification-report`, { note: '已整改' }, lead));
+      await timed(actionLatencies, () =>
+        json(base, 'POST', `/cases/${id}/revisit`, { revisitDate: today, officersPresent: team, rectified: true, findings: '已整改' }, lead),
+      );
+      for (;;) {
+        const current = (await timed(readLatencies, () => json(base, 'GET', `/cases/${id}`))) as { status: string };
+        if (current.status === 'closed') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    const lifecycleSeconds = (performance.now() - lifecycleStarted) / 1000;
+
+    const figures = {
+      cases: totalCases,
+      clients,
+      casesOpenedPerSecond: +(totalCases / openSeconds).toFixed(1),
+      completeLifecyclesPerSecond: +(totalCases / lifecycleSeconds).toFixed(1),
+      getCaseP50Ms: +percentile(readLatencies, 50).toFixed(1),
+      getCaseP99Ms: +percentile(readLatencies, 99).toFixed(1),
+      officerActionP50Ms: +percentile(actionLatencies, 50).toFixed(1),
+      officerActionP99Ms: +percentile(actionLatencies, 99).toFixed(1),
+      workerPeakRssMb: +peakWorkerRss.toFixed(0),
+    };
+    console.log(JSON.stringify(figures, null, 2));
+  } finally {
+    clearInterval(sampler);
+    for (const child of children.reverse()) await child.stop();
+    await temporal.stop();
+    await admin.query(`drop database if exists "${databaseName}" with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
