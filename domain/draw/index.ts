@@ -1,0 +1,28 @@
+// The double-random draw engine: pure and deterministic, node:crypto only. It needs Node, so it runs in
+// activities or the API, never inside workflow code. The recipe for an independent re-implementation is
+// in ALGORITHM.md next to this file.
+
+export { ALGORITHM_VERSION, riskFlags, riskFlagLabels, strata } from './types';
+export type {
+  DrawConflict,
+  DrawOfficer,
+  DrawPick,
+  DrawRecord,
+  DrawResult,
+  DrawRules,
+  DrawSnapshot,
+  DrawTarget,
+  DrawVerification,
+  EffectiveDrawRules,
+  OfficerParticipation,
+  OfficerStatus,
+  RiskFlag,
+  Stratum,
+} from './types';
+export { canonicalJson, canonicalSnapshot, canonicalSnapshotJson, snapshotHash } from './canonical';
+export { commit, mixSeed } from './commitment';
+export { DrawRandom } from './random';
+export { effectiveRules, rulesHash } from './rules';
+export { DrawInfeasibleError, type DrawShortage } from './errors';
+export { runDraw } from './engine';
+export { verifyDraw } from './verify';
