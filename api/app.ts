@@ -1,25 +1,61 @@
 // The HTTP application: parse, call, answer. Everything it needs comes in as dependencies.
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { ApiConfig } from '../config';
+import { caseTimingFrom } from '../config/caseTiming';
+import type { Db } from '../db/client';
 import { logger } from '../infra/logger';
+import { LoginThrottle } from '../services/auth';
 import type { ApiDependencies } from './context';
 import { mount, openApiDocument } from './http';
+import { Metrics } from './metrics';
 import { errorMiddleware, notFoundMiddleware } from './problems';
+import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { mountDocs } from './routes/docs';
 import { entityRoutes } from './routes/entities';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { officerRoutes } from './routes/officers';
+import { oversightRoutes } from './routes/oversight';
+import { anonymousRateLimit, authentication, cors, jsonBodiesOnly } from './security';
 
-export function createApp(dependencies: ApiDependencies) {
-  const routes = [
+export function apiDependenciesFrom(config: ApiConfig, db: Db, temporal: Client): ApiDependencies {
+  return {
+    db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    caseTiming: caseTimingFrom(config),
+    auth: {
+      tokenSecret: config.AUTH_TOKEN_SECRET,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+      loginMaxFailures: config.LOGIN_MAX_FAILURES,
+      loginLockMinutes: config.LOGIN_LOCK_MINUTES,
+    },
+    throttle: new LoginThrottle(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCK_MINUTES * 60_000),
+    metrics: new Metrics(),
+    corsOrigins: config.CORS_ORIGINS,
+    publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
+  };
+}
+
+export function apiRoutes(dependencies: ApiDependencies) {
+  return [
     ...healthRoutes(dependencies),
+    ...authRoutes(dependencies),
     ...entityRoutes(dependencies),
     ...officerRoutes(dependencies),
     ...caseRoutes(dependencies),
     ...notificationRoutes(dependencies),
+    ...oversightRoutes(dependencies),
   ];
+}
+
+export function createApp(dependencies: ApiDependencies) {
+  const routes = apiRoutes(dependencies);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -28,20 +64,31 @@ export function createApp(dependencies: ApiDependencies) {
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     res.on('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const route = req.route?.path ?? 'unmatched';
+      dependencies.metrics.observeRequest(req.method, route, res.statusCode, seconds);
+      if (req.method === 'POST' && route === '/cases' && res.statusCode === 201) dependencies.metrics.increment('case_workflows_started_total');
       logger.info('request', {
         requestId,
         method: req.method,
         path: req.originalUrl,
         status: res.statusCode,
-        ms: Math.round(performance.now() - started),
+        ms: Math.round(seconds * 1000),
+        user: req.principal?.id,
+        caseId: req.originalUrl.match(/^\/cases\/([0-9a-f-]{36})/)?.[1],
       });
     });
     next();
   });
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }));
+  app.use(cors(dependencies.corsOrigins));
+  app.use(jsonBodiesOnly);
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use(authentication(dependencies));
+  app.use(anonymousRateLimit(dependencies.publicRateLimitPerMinute));
 
   const router = express.Router();
-  mount(router, routes);
+  mount(router, routes, dependencies.db);
   mountDocs(
     router,
     openApiDocument(routes, {

@@ -2,28 +2,40 @@ import type { Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
-import { roles, type Actor, type Role } from '../domain/inspectionCase';
+import type { Actor } from '../domain/inspectionCase';
+import { actorOfPrincipal, type AuthSettings, type LoginThrottle, type Principal } from '../services/auth';
 import type { CaseTiming } from '../workflows/caseMessages';
+import type { Metrics } from './metrics';
 
 export interface ApiDependencies {
   db: Db;
   temporal: Client;
   taskQueue: string;
   caseTiming: CaseTiming;
+  auth: AuthSettings;
+  throttle: LoginThrottle;
+  metrics: Metrics;
+  corsOrigins: string[];
+  publicRateLimitPerMinute: number;
 }
 
-/**
- * Who is acting and in which role, for the rules each action checks and for the timeline (R18, R20).
- * Until sign-in exists the caller states them in the `X-User` and `X-Role` headers; authentication replaces
- * this function, not its callers.
- */
-export function actorOf(req: Request): Actor {
-  const id = req.header('x-user')?.trim().slice(0, 100) || 'anonymous';
-  const role = (req.header('x-role')?.trim() || 'officer') as Role;
-  if (!roles.includes(role)) {
-    throw new DomainError('invalid', `未知角色 ${role} / unknown role ${role}`, [
-      { field: 'header.x-role', message: `应为 ${roles.join(', ')} 之一 / must be one of ${roles.join(', ')}` },
-    ]);
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
   }
-  return { id, role };
+}
+
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new DomainError('unauthenticated', '请先登录 / sign in first');
+  return req.principal;
+}
+
+/** Who is acting, for the rules each action checks and for the timeline (R18, R20). */
+export function actorOf(req: Request): Actor {
+  return actorOfPrincipal(principalOf(req));
+}
+
+/** True when the principal's only view of cases is their own team's (an officer without another role). */
+export function seesOnlyOwnCases(principal: Principal): boolean {
+  return !principal.roles.some((role) => role === 'leadership' || role === 'coordinator' || role === 'auditor');
 }

@@ -21,6 +21,8 @@ const byKind: Record<DomainErrorKind, Omit<Problem, 'detail' | 'errors'>> = {
   conflict: { status: 409, type: 'conflict', title: '与当前状态冲突 / Conflicts with the current state' },
   invalid: { status: 422, type: 'validation', title: '字段无效 / Invalid fields' },
   refused: { status: 403, type: 'forbidden', title: '无权执行 / Not allowed' },
+  unauthenticated: { status: 401, type: 'unauthenticated', title: '未登录或登录已失效 / Not signed in, or the sign-in has expired' },
+  rate_limited: { status: 429, type: 'rate-limited', title: '请求过于频繁 / Too many requests' },
 };
 
 const PROBLEM_BASE = 'https://shuang-sui-ji.example/problems/';
@@ -37,6 +39,8 @@ function fromError(error: unknown): Problem {
       : { status: 400, type: 'bad-request', title: '请求参数无效 / Invalid request parameters', errors };
   }
   if (error instanceof DomainError) {
+    const status = (error as { status?: number }).status;
+    if (status === 415) return { status, type: 'unsupported-media-type', title: '不支持的请求体类型 / Unsupported media type', detail: error.message };
     return { ...byKind[error.kind], detail: error.message, errors: error.fields.length ? error.fields : undefined };
   }
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -69,6 +73,8 @@ function fromError(error: unknown): Problem {
 export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => {
   const problem = fromError(error);
   const requestId = String(res.getHeader('x-request-id') ?? '');
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  if (retryAfter) res.setHeader('retry-after', String(retryAfter));
   if (problem.status >= 500) {
     logger.error('request failed', { requestId, method: req.method, path: req.path, error: String(error?.stack ?? error) });
   }

@@ -1,19 +1,18 @@
 // The API role: `npm run api`. Run several behind a load balancer; they hold no state of their own.
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
-import { exitOnStartupError, loadConnectedConfig } from '../config';
-import { caseTimingFrom } from '../config/caseTiming';
+import { exitOnStartupError, loadApiConfig } from '../config';
 import { assertDatabaseReachable, createDb } from '../db/client';
 import { connectClient } from '../infra/temporalConnection';
 import { logger } from '../infra/logger';
-import { createApp } from './app';
+import { apiDependenciesFrom, createApp } from './app';
 
 async function main(): Promise<void> {
-  const config = loadConnectedConfig();
+  const config = loadApiConfig();
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const temporal = await connectClient(config);
-  const app = createApp({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, caseTiming: caseTimingFrom(config) });
+  const app = createApp(apiDependenciesFrom(config, db, temporal));
   const server = app.listen(config.API_PORT, config.API_HOST);
   await Promise.race([
     once(server, 'listening'),

@@ -66,6 +66,19 @@ const envSchema = z.object({
   CREDIT_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3_600),
   NOTIFICATION_WEBHOOK_URL: z.url('must be an http(s) URL').optional(),
 
+  // Sign-in (R18). The secret signs access tokens: at least 32 characters, never committed.
+  AUTH_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .default([]),
+  WORKER_METRICS_PORT: port.optional(),
+
   // Embedded defaults used by `npm start` when DATABASE_URL / TEMPORAL_ADDRESS are not given.
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_POSTGRES_PORT: port.default(5433),
@@ -75,6 +88,7 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 export type ConnectedConfig = Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
+export type ApiConfig = ConnectedConfig & { AUTH_TOKEN_SECRET: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -83,7 +97,9 @@ export class ConfigError extends Error {
 function describe(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const variable = issue.path.join('.');
   const given = env[variable];
-  return given === undefined ? `${variable}: ${issue.message}` : `${variable}=${JSON.stringify(given)}: ${issue.message}`;
+  // A secret's value is never echoed, even when it is wrong.
+  if (given === undefined || /SECRET|KEY|PASSWORD/.test(variable)) return `${variable}: ${issue.message}`;
+  return `${variable}=${JSON.stringify(given)}: ${issue.message}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -112,6 +128,15 @@ export function loadConnectedConfig(env: NodeJS.ProcessEnv = process.env): Conne
     );
   }
   return config as ConnectedConfig;
+}
+
+/** The API also signs access tokens, so it needs the secret. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const config = loadConnectedConfig(env);
+  if (!config.AUTH_TOKEN_SECRET) {
+    throw new ConfigError('Configuration error: AUTH_TOKEN_SECRET not set (at least 32 random characters; `npm start` makes one for development)');
+  }
+  return config as ApiConfig;
 }
 
 /** Prints a start-up failure as one line and exits: configuration and connection errors are not bugs. */

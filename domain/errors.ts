@@ -1,7 +1,7 @@
 // Errors the domain speaks in. The API's error middleware maps each kind to an HTTP status; workflows raise
 // the same kinds as ApplicationFailure types so a refused update reaches the client with its meaning intact.
 
-export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid' | 'refused';
+export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid' | 'refused' | 'unauthenticated' | 'rate_limited';
 
 export interface FieldProblem {
   field: string;
@@ -26,6 +26,8 @@ export const failureTypes: Record<DomainErrorKind, string> = {
   conflict: 'WrongState',
   invalid: 'InvalidAction',
   refused: 'NotAllowed',
+  unauthenticated: 'NotSignedIn',
+  rate_limited: 'TooManyRequests',
 };
 
 export function kindOfFailureType(type: string | undefined | null): DomainErrorKind | undefined {

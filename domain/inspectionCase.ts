@@ -95,9 +95,10 @@ export const dispositionKindLabels: Labels<DispositionKind> = {
 export const roles = ['officer', 'coordinator', 'leadership', 'auditor'] as const;
 export type Role = (typeof roles)[number];
 
+/** Who acts: an officer's directory id (so team membership can be checked) or a user's id, and their roles. */
 export interface Actor {
   id: string;
-  role: Role;
+  roles: Role[];
 }
 
 export function caseWorkflowId(caseId: string): string {

@@ -1,9 +1,12 @@
 // `npm start`: the whole system on one machine. Embedded Temporal and PostgreSQL unless TEMPORAL_ADDRESS /
 // DATABASE_URL name real ones; then migrations, the worker and the API. Ctrl-C stops everything cleanly, and
 // the next start finds every case, timer and row where it was (both stores persist under DATA_DIR).
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitOnStartupError, loadConfig } from '../config';
+import { createDb } from '../db/client';
+import { createUser } from '../services/auth';
 import { portIsFree, startProcess, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
@@ -68,8 +71,10 @@ async function main(): Promise<void> {
 
   say(`applying migrations to ${redactUrl(databaseUrl)}…`);
   await migrateDatabase(databaseUrl);
+  const firstSignIn = await ensureFirstUser(databaseUrl, dataDir);
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  const authTokenSecret = config.AUTH_TOKEN_SECRET ?? developmentSecret(dataDir);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, AUTH_TOKEN_SECRET: authTokenSecret };
   const role = (name: string, entry: string) => {
     const child = startProcess(name, process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot, env, echo: true });
     child.child.once('exit', (code, signal) => {
@@ -101,10 +106,32 @@ async function main(): Promise<void> {
       `  Temporal       ${temporalAddress}${temporalUi ? `   Web UI ${temporalUi}` : ''}`,
       `  PostgreSQL     ${redactUrl(databaseUrl)}`,
       `  Data           ${config.DATABASE_URL && config.TEMPORAL_ADDRESS ? '(external services)' : dataDir}`,
+      ...(firstSignIn ? [`  First sign-in  admin / ${firstSignIn}   (saved in ${path.join(dataDir, 'admin-password')}; change it)`] : []),
       '  Ctrl-C stops everything; the next `npm start` carries on where this one stopped.',
       '',
     ].join('\n'),
   );
+}
+
+/** A token-signing secret for development, made once and kept (git-ignored) in the data folder. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-token-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** A system with no users yet gets an `admin` (leadership, coordinator, auditor) with a random password. */
+async function ensureFirstUser(databaseUrl: string, dataDir: string): Promise<string | undefined> {
+  const db = createDb(databaseUrl, 1);
+  try {
+    if ((await db.user.count()) > 0) return undefined;
+    const password = randomBytes(12).toString('base64url');
+    await createUser(db, { username: 'admin', displayName: '系统管理员', password, roles: ['leadership', 'coordinator', 'auditor'] });
+    writeFileSync(path.join(dataDir, 'admin-password'), `${password}\n`, { mode: 0o600 });
+    return password;
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));

@@ -29,7 +29,7 @@ function wrongState(state: CaseState, allowed: CaseStatus[]): Refusal | undefine
 }
 
 function teamOfficer(state: CaseState, actor: Actor): Refusal | undefined {
-  if (actor.role !== 'officer') return refuse('refused', '仅检查组执法人员可以操作 / only an officer of the team may do this');
+  if (!actor.roles.includes('officer')) return refuse('refused', '仅检查组执法人员可以操作 / only an officer of the team may do this');
   if (!state.team.includes(actor.id)) return refuse('refused', '您不在本案检查组 / you are not on this case\'s team');
   return undefined;
 }
@@ -62,7 +62,7 @@ export function checkInspection(state: CaseState, input: InspectionInput, now: n
 }
 
 export function checkReview(state: CaseState, input: ReviewInput): Refusal | undefined {
-  if (input.actor.role !== 'coordinator' && input.actor.role !== 'leadership') {
+  if (!input.actor.roles.some((role) => role === 'coordinator' || role === 'leadership')) {
     return refuse('refused', '仅执法大队（办公室）可以审核检查结果 / only the brigade office reviews inspection results');
   }
   if (input.decision === 'return' && !input.comment?.trim()) {
@@ -90,7 +90,7 @@ export function checkRevisit(state: CaseState, input: RevisitInput): Refusal | u
 }
 
 export function checkDisposition(state: CaseState, input: DispositionInput): Refusal | undefined {
-  const actorRefusal = input.actor.role === 'coordinator' ? undefined : teamOfficer(state, input.actor);
+  const actorRefusal = input.actor.roles.includes('coordinator') ? undefined : teamOfficer(state, input.actor);
   if (input.dispositions.length === 0) return refuse('invalid', '至少一项处置 / at least one disposition', 'dispositions');
   for (const [index, disposition] of input.dispositions.entries()) {
     const field = (name: string) => `dispositions.${index}.${name}`;
@@ -115,7 +115,7 @@ export function checkRecusal(state: CaseState, input: RecusalInput, recusalInPro
 }
 
 export function checkCancel(state: CaseState, input: CancelCaseInput): Refusal | undefined {
-  if (input.actor.role !== 'leadership') return refuse('refused', '仅局领导可以撤销案件 / only leadership may cancel a case');
+  if (!input.actor.roles.includes('leadership')) return refuse('refused', '仅局领导可以撤销案件 / only leadership may cancel a case');
   if (!input.reason?.trim()) return refuse('invalid', '撤销须说明理由 / a cancellation needs a reason', 'reason');
   if (finishedStatuses.includes(state.status) || state.status === 'publishing') {
     return refuse('conflict', '案件已结束或正在公示，不能撤销 / the case has ended or is being published');

@@ -10,7 +10,9 @@ import {
 } from '../../domain/inspectionCase';
 import { actOnCase, listCases, openNonRandomCase, readCase } from '../../services/cases';
 import * as messages from '../../workflows/caseMessages';
-import { actorOf, type ApiDependencies } from '../context';
+import { DomainError } from '../../domain/errors';
+import type { Role } from '../../domain/inspectionCase';
+import { actorOf, principalOf, seesOnlyOwnCases, type ApiDependencies } from '../context';
 import { route, type Route } from '../http';
 import { idParams } from './entities';
 
@@ -134,12 +136,13 @@ const actionResponses = {
 
 export function caseRoutes(dependencies: ApiDependencies): Route[] {
   /** One route per officer action: parse, run the Workflow Update, answer the case. */
-  function action<S extends z.ZodType>(path: string, summary: string, body: S, update: Parameters<typeof actOnCase>[2]) {
+  function action<S extends z.ZodType>(path: string, summary: string, access: Role[], body: S, update: Parameters<typeof actOnCase>[2]) {
     return route({
       method: 'post',
       path: `/cases/:id/${path}`,
       summary,
       tags: ['case actions'],
+      access,
       params: idParams,
       body,
       responses: actionResponses,
@@ -156,6 +159,7 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
       path: '/cases',
       summary: '非随机立案（投诉举报、复查、交办）/ Open a non-random case (R11)',
       tags: ['cases'],
+      access: ['coordinator'],
       body: openCaseSchema,
       responses: {
         201: { description: 'the case is open and its workflow running', schema: caseSchema },
@@ -170,12 +174,15 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
     route({
       method: 'get',
       path: '/cases',
-      summary: '案件列表 / List cases: by status, plan, officer, entity, overdue (R19)',
+      summary: '案件列表 / List cases: by status, plan, officer, entity, overdue (R19); an officer sees their own',
       tags: ['cases'],
+      access: ['leadership', 'coordinator', 'auditor', 'officer'],
       query: listQuery,
       responses: { 200: { description: 'a page of cases', schema: caseListSchema }, 400: { description: 'invalid filter' } },
-      async handler({ query }) {
-        return { status: 200, body: await listCases(dependencies.db, query) };
+      async handler({ query, req }) {
+        const principal = principalOf(req);
+        const officerId = seesOnlyOwnCases(principal) ? (principal.officerId ?? 'none') : query.officerId;
+        return { status: 200, body: await listCases(dependencies.db, { ...query, officerId }) };
       },
     }),
     route({
@@ -183,6 +190,7 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
       path: '/cases/:id',
       summary: '查看案件：状态、期限、检查组、时间线 / Read a case: status, deadlines, team, timeline',
       tags: ['cases'],
+      access: ['leadership', 'coordinator', 'auditor', 'officer'],
       params: idParams,
       query: z.strictObject({
         live: z
@@ -192,17 +200,22 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
           .meta({ description: "also ask the running workflow for its live state (workflow.state)" }),
       }),
       responses: { 200: { description: 'the case', schema: caseSchema }, 404: { description: 'no such case' } },
-      async handler({ params, query }) {
-        return { status: 200, body: await readCase(dependencies, params.id, { live: query.live ?? false }) };
+      async handler({ params, query, req }) {
+        const found = await readCase(dependencies, params.id, { live: query.live ?? false });
+        const principal = principalOf(req);
+        if (seesOnlyOwnCases(principal) && !found.team.includes(principal.officerId ?? '')) {
+          throw new DomainError('refused', '您不在本案检查组 / you are not on this case\'s team');
+        }
+        return { status: 200, body: found };
       },
     }),
-    action('inspection', '录入检查结果 / Record the inspection result (R9)', inspectionSchema, messages.recordInspection),
-    action('review', '审核检查结果 / Review the inspection result (coordinator)', reviewSchema, messages.reviewInspection),
-    action('rectification-order', '责令限期整改 / Order rectification with a deadline (R12)', rectificationOrderSchema, messages.orderRectification),
-    action('rectification-report', '报告整改情况 / Report rectification (entity, early)', rectificationReportSchema, messages.reportRectification),
-    action('revisit', '录入回访结果 / Record the revisit (R13)', revisitSchema, messages.recordRevisit),
-    action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', dispositionSchema, messages.recordDisposition),
-    action('recusal', '申请回避 / Declare a conflict and recuse (R10)', recusalSchema, messages.declareConflict),
-    action('cancel', '撤销案件 / Cancel the case (leadership)', cancelSchema, messages.cancelCase),
+    action('inspection', '录入检查结果 / Record the inspection result (R9)', ['officer'], inspectionSchema, messages.recordInspection),
+    action('review', '审核检查结果 / Review the inspection result (brigade office)', ['coordinator', 'leadership'], reviewSchema, messages.reviewInspection),
+    action('rectification-order', '责令限期整改 / Order rectification with a deadline (R12)', ['officer'], rectificationOrderSchema, messages.orderRectification),
+    action('rectification-report', '登记企业整改报告 / Record the entity\'s rectification report (early)', ['officer', 'coordinator'], rectificationReportSchema, messages.reportRectification),
+    action('revisit', '录入回访结果 / Record the revisit (R13)', ['officer'], revisitSchema, messages.recordRevisit),
+    action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', ['officer', 'coordinator'], dispositionSchema, messages.recordDisposition),
+    action('recusal', '申请回避 / Declare a conflict and recuse (R10)', ['officer'], recusalSchema, messages.declareConflict),
+    action('cancel', '撤销案件 / Cancel the case (leadership)', ['leadership'], cancelSchema, messages.cancelCase),
   ];
 }

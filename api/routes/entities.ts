@@ -49,6 +49,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       path: '/entities',
       summary: '登记检查对象 / Register a market entity (R1)',
       tags: ['entities'],
+      access: ['coordinator'],
       body: newEntitySchema,
       responses: {
         201: { description: 'registered', schema: entitySchema },
@@ -65,6 +66,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       path: '/entities/:id',
       summary: '查看检查对象 / Read a market entity',
       tags: ['entities'],
+      access: 'authenticated',
       params: idParams,
       responses: { 200: { description: 'the entity', schema: entitySchema }, 404: { description: 'no such entity' } },
       async handler({ params }) {
@@ -76,6 +78,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       path: '/entities/:id/legal-status',
       summary: '变更主体法律状态（注销、吊销、迁出）/ Change an entity\'s legal status; its open cases end (R1)',
       tags: ['entities'],
+      access: ['coordinator'],
       params: idParams,
       body: z.strictObject({ legalStatus: entitySchema.shape.legalStatus }),
       responses: {

@@ -29,6 +29,7 @@ export function healthRoutes({ db, temporal }: ApiDependencies) {
       path: '/health',
       summary: '系统健康：数据库与 Temporal 是否可达 / Health: database and Temporal reachability',
       tags: ['system'],
+      access: 'public',
       responses: {
         200: { description: 'all parts reachable', schema: healthSchema },
         503: { description: 'a part is unreachable', schema: healthSchema },

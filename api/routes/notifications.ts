@@ -18,13 +18,14 @@ export function notificationRoutes({ db }: ApiDependencies) {
       path: '/me/notifications',
       summary: '我的通知：指派、期限提醒、督办 / My notifications: assignments, reminders, escalations',
       tags: ['notifications'],
+      access: 'authenticated',
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
       responses: { 200: { description: 'newest first', schema: z.object({ items: z.array(notificationSchema) }) } },
       async handler({ query, req }) {
         const actor = actorOf(req);
         // An office's shared inbox (role:coordinator, role:leadership) is read by everyone in that role.
         const rows = await db.notification.findMany({
-          where: { recipient: { in: [actor.id, `role:${actor.role}`] } },
+          where: { recipient: { in: [actor.id, ...actor.roles.map((role) => `role:${role}`)] } },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: query.limit,
         });

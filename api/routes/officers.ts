@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
-import { actorOf, type ApiDependencies } from '../context';
+import { actorOf, principalOf, type ApiDependencies } from '../context';
 import { route } from '../http';
 import { idParams } from './entities';
 
@@ -44,6 +44,7 @@ export function officerRoutes({ db }: ApiDependencies) {
       path: '/officers',
       summary: '登记执法人员 / Register an officer with an enforcement certificate (R2)',
       tags: ['officers'],
+      access: ['coordinator'],
       body: newOfficerSchema,
       responses: { 201: { description: 'registered', schema: officerSchema }, 409: { description: 'duplicate certificate number' }, 422: { description: 'invalid fields' } },
       async handler({ body }) {
@@ -69,6 +70,7 @@ export function officerRoutes({ db }: ApiDependencies) {
       path: '/officers/:id',
       summary: '查看执法人员 / Read an officer',
       tags: ['officers'],
+      access: 'authenticated',
       params: idParams,
       responses: { 200: { description: 'the officer', schema: officerSchema }, 404: { description: 'no such officer' } },
       async handler({ params }) {
@@ -82,9 +84,14 @@ export function officerRoutes({ db }: ApiDependencies) {
       path: '/conflicts',
       summary: '申报利害关系 / Declare an officer–entity conflict of interest (R10)',
       tags: ['officers'],
+      access: ['coordinator', 'officer'],
       body: conflictSchema,
       responses: { 201: { description: 'declared' }, 409: { description: 'already declared' }, 422: { description: 'unknown officer or entity' } },
       async handler({ body, req }) {
+        const principal = principalOf(req);
+        if (!principal.roles.includes('coordinator') && principal.officerId !== body.officerId) {
+          throw new DomainError('refused', '执法人员只能申报本人的利害关系 / an officer declares only their own conflicts');
+        }
         const existing = await db.officerConflict.findUnique({
           where: { officerId_entityId: { officerId: body.officerId, entityId: body.entityId } },
         });

@@ -1,6 +1,6 @@
 // HTTP → Temporal → PostgreSQL and back, as an officer's or leader's request goes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestSystem, type TestSystem } from '../support/system';
+import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 import { validUscc } from '../support/entities';
 import { registerOfficer } from '../support/fixtures';
 
@@ -38,7 +38,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
       'POST',
       '/cases',
       { entityId: entity.id, origin: 'complaint', reason: '12345 热线投诉 #2026-0318：预付卡无法退费', team: await team() },
-      { 'x-user': 'officer-zhang' },
+      testUsers.coordinator.headers,
     );
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     expect(opened.headers.get('location')).toBe(`/cases/${opened.body.id}`);
@@ -46,7 +46,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
       status: 'awaiting_inspection',
       origin: 'complaint',
       originReason: '12345 热线投诉 #2026-0318：预付卡无法退费',
-      openedBy: 'officer-zhang',
+      openedBy: testUsers.coordinator.id,
       entity: { id: entity.id, uscc: entity.uscc },
     });
 
@@ -62,7 +62,7 @@ describe('R11 a complaint opens a non-random case with the full lifecycle', () =
       state: { status: 'awaiting_inspection', origin: 'complaint' },
     });
     expect(read.body.timeline).toEqual([
-      expect.objectContaining({ kind: 'opened', actor: 'officer-zhang', reason: '12345 热线投诉 #2026-0318：预付卡无法退费' }),
+      expect.objectContaining({ kind: 'opened', actor: testUsers.coordinator.id, reason: '12345 热线投诉 #2026-0318：预付卡无法退费' }),
       // The entity is told what to prepare (随机抽查通知书) unless the visit is unannounced.
       expect.objectContaining({ kind: 'inspection_notice_sent', actor: 'system' }),
     ]);
@@ -114,7 +114,7 @@ describe('R20 cancellation is recorded with who, when and why', () => {
     const caseId = opened.body.id as string;
     const before = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
 
-    const noReason = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: ' ' }, { 'x-user': 'leader-wang', 'x-role': 'leadership' });
+    const noReason = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: ' ' }, testUsers.leadership.headers);
     expect(noReason.status).toBe(422);
     expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
     const unchanged = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
@@ -125,18 +125,18 @@ describe('R20 cancellation is recorded with who, when and why', () => {
       'POST',
       `/cases/${caseId}/cancel`,
       { reason: '交办事项已由市场监管部门办理' },
-      { 'x-user': 'leader-wang', 'x-role': 'leadership' },
+      testUsers.leadership.headers,
     );
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', workflow: { status: 'COMPLETED' } });
     expect(cancelled.body.closedAt).not.toBeNull();
     expect(cancelled.body.timeline.at(-1)).toMatchObject({
       kind: 'cancelled',
-      actor: 'leader-wang',
+      actor: testUsers.leadership.id,
       reason: '交办事项已由市场监管部门办理',
     });
 
-    const again = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: '重复撤销' }, { 'x-user': 'leader-wang', 'x-role': 'leadership' });
+    const again = await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: '重复撤销' }, testUsers.leadership.headers);
     expect(again.status).toBe(409);
   });
 

@@ -39,7 +39,7 @@ async function caseInRectification(system: TestSystem, days: number) {
   const opened = await openComplaintCase(system.baseUrl);
   const lead = asOfficer(opened.team[0]!);
   expect((await call(system.baseUrl, 'POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'problem_found', false), lead)).status).toBe(200);
-  expect((await call(system.baseUrl, 'POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator)).status).toBe(200);
+  expect((await call(system.baseUrl, 'POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator())).status).toBe(200);
   const ordered = await call(system.baseUrl, 'POST', `/cases/${opened.id}/rectification-order`, { requirements: '限期整改', days, overrideReason: '测试' }, lead);
   expect(ordered.status).toBe(200);
   return { opened, deadline: Date.parse(ordered.body.rectificationDeadline) };

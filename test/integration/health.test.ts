@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createDb } from '../../db/client';
 import { freePort } from '../../infra/childProcess';
-import { call, startTestSystem, type TestSystem } from '../support/system';
+import { anonymous, call, startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
 
@@ -18,17 +18,17 @@ afterAll(async () => {
 
 describe('R19 leadership can see whether the system is up', () => {
   it('R19 GET /health reports the database and Temporal reachable', async () => {
-    const health = await call(system.baseUrl, 'GET', '/health');
+    const health = await call(system.baseUrl, 'GET', '/health', undefined, anonymous);
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', database: { ok: true }, temporal: { ok: true } });
   });
 
   it('R19 an unreachable database makes /health answer 503 naming it', async () => {
     const unreachable = createDb(`postgresql://postgres@127.0.0.1:${await freePort()}/gone`, 1);
-    const server = createApp({ db: unreachable, temporal: system.temporal, taskQueue: system.taskQueue, caseTiming: system.caseTiming }).listen(0, '127.0.0.1');
+    const server = createApp({ ...system.dependencies, db: unreachable }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const health = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET', '/health');
+      const health = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET', '/health', undefined, anonymous);
       expect(health.status).toBe(503);
       expect(health.body).toMatchObject({ status: 'degraded', database: { ok: false }, temporal: { ok: true } });
       expect(health.body.database.error).toMatch(/reach database server/);
@@ -42,13 +42,14 @@ describe('R19 leadership can see whether the system is up', () => {
     const document = await call(system.baseUrl, 'GET', '/openapi.json');
     expect(document.body.openapi).toBe('3.1.0');
     expect(Object.keys(document.body.paths)).toEqual(
-      expect.arrayContaining(['/health', '/entities', '/entities/{id}', '/cases', '/cases/{id}', '/cases/{id}/cancel']),
+      expect.arrayContaining(['/health', '/auth/login', '/entities', '/entities/{id}', '/cases', '/cases/{id}', '/cases/{id}/cancel', '/audit/verify', '/public/results']),
     );
     expect(document.body.paths['/cases'].post.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['entityId', 'origin', 'reason']),
     );
     const docs = await fetch(`${system.baseUrl}/docs`);
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(await docs.text()).toContain('/docs/init.js');
+    expect(await (await fetch(`${system.baseUrl}/docs/init.js`)).text()).toContain('/openapi.json');
   });
 });

@@ -13,7 +13,7 @@ import {
   type OpenedCase,
 } from '../support/fixtures';
 import { recordHistory } from '../support/histories';
-import { call, startTestSystem, type TestSystem } from '../support/system';
+import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 
 const SECRET = 'test-signing-secret';
 let system: TestSystem;
@@ -32,15 +32,15 @@ afterAll(async () => {
 const api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
   call(system.baseUrl, method, path, body, headers);
 const readCase = async (id: string) => (await api('GET', `/cases/${id}`)).body;
-const notificationsOf = async (user: string, role = 'officer') =>
-  (await api('GET', '/me/notifications', undefined, { 'x-user': user, 'x-role': role })).body.items as Array<{ kind: string; caseId: string; createdAt: string }>;
+const notificationsOf = async (headers: Record<string, string>) =>
+  (await api('GET', '/me/notifications', undefined, headers)).body.items as Array<{ kind: string; caseId: string; createdAt: string }>;
 
 async function inspectAndApprove(opened: OpenedCase, resultCategory: string, passed: boolean) {
   const [lead] = opened.team;
   const inspected = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, resultCategory, passed), asOfficer(lead!));
   expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
   expect(inspected.body.status).toBe('under_review');
-  const approved = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator);
+  const approved = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator());
   expect(approved.status, JSON.stringify(approved.body)).toBe(200);
   return approved.body;
 }
@@ -81,7 +81,7 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
 
     // Reminders reach the team 2 "days" and 1 "day" before the deadline, while the case is still rectifying.
     const reminders = await eventually(
-      () => notificationsOf(lead!),
+      () => notificationsOf(asOfficer(lead!)),
       (items) => items.filter((item) => item.caseId === opened.id && item.kind === 'deadline_reminder').length === 2,
     );
     for (const reminder of reminders.filter((item) => item.kind === 'deadline_reminder')) {
@@ -91,7 +91,7 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
     // At the deadline the case moves to the revisit (R13) by itself.
     const due = await eventually(() => readCase(opened.id), (body) => body.status === 'awaiting_revisit');
     expect(due.timeline.map((event: { kind: string }) => event.kind)).toContain('rectification_deadline_reached');
-    expect((await notificationsOf(lead!)).some((item) => item.caseId === opened.id && item.kind === 'revisit_due')).toBe(true);
+    expect((await notificationsOf(asOfficer(lead!))).some((item) => item.caseId === opened.id && item.kind === 'revisit_due')).toBe(true);
 
     const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(lead!));
     expect(revisited.status, JSON.stringify(revisited.body)).toBe(200);
@@ -138,7 +138,7 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
     await orderRectification(opened, 30);
     const early = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
     expect(early.status).toBe(409);
-    const reported = await api('POST', `/cases/${opened.id}/rectification-report`, { note: '已开立存管账户' }, { 'x-user': 'entity-rep', 'x-role': 'officer' });
+    const reported = await api('POST', `/cases/${opened.id}/rectification-report`, { note: '已开立存管账户' }, asOfficer(opened.team[1]!));
     expect(reported.status, JSON.stringify(reported.body)).toBe(200);
     expect(reported.body.status).toBe('rectifying');
     const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
@@ -224,12 +224,12 @@ describe('R13 R19 a revisit that is not recorded escalates', () => {
     await orderRectification(opened, 1);
     const first = await eventually(() => readCase(opened.id), (body) => body.escalationLevel === 1, 20_000);
     expect(first.status).toBe('awaiting_revisit');
-    expect((await notificationsOf('coordinator-dong', 'coordinator')).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
+    expect((await notificationsOf(asCoordinator())).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
     const overdue = await api('GET', `/cases?overdue=true&officerId=${opened.team[0]}`);
     expect(overdue.body.items.map((item: { id: string }) => item.id)).toEqual([opened.id]);
 
     await eventually(() => readCase(opened.id), (body) => body.escalationLevel === 2, 20_000);
-    expect((await notificationsOf('leader-wang', 'leadership')).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
+    expect((await notificationsOf(asLeadership())).some((n) => n.caseId === opened.id && n.kind === 'escalation')).toBe(true);
     const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
     expect(revisited.status).toBe(200);
     await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
@@ -245,7 +245,7 @@ describe('R9 R20 refused actions leave the case exactly as it was', () => {
 
     const notOnTeam = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(outsider.id));
     expect(notOnTeam.status).toBe(403);
-    const wrongState = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator);
+    const wrongState = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator());
     expect(wrongState.status).toBe(409);
     const alone = await api('POST', `/cases/${opened.id}/inspection`, { ...inspectionBody(opened.team, 'no_problem', true), officersPresent: [opened.team[0]] }, asOfficer(opened.team[0]!));
     expect(alone.status).toBe(422);
@@ -262,12 +262,12 @@ describe('R9 R20 refused actions leave the case exactly as it was', () => {
   it('R20 a returned inspection goes back to the team with the coordinator\'s comment', async () => {
     const opened = await openComplaintCase(system.baseUrl);
     await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(opened.team[0]!));
-    const returned = await api('POST', `/cases/${opened.id}/review`, { decision: 'return', comment: '缺少检查记录表编号' }, asCoordinator);
+    const returned = await api('POST', `/cases/${opened.id}/review`, { decision: 'return', comment: '缺少检查记录表编号' }, asCoordinator());
     expect(returned.body.status).toBe('awaiting_inspection');
-    expect(returned.body.timeline.at(-1)).toMatchObject({ kind: 'inspection_returned', actor: 'coordinator-dong', reason: '缺少检查记录表编号' });
+    expect(returned.body.timeline.at(-1)).toMatchObject({ kind: 'inspection_returned', actor: testUsers.coordinator.id, reason: '缺少检查记录表编号' });
     const again = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(opened.team[0]!));
     expect(again.body.status).toBe('under_review');
-    await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator);
+    await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator());
     await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
     await recordHistory(system.temporal, 'returned-then-approved', opened.id);
   });
@@ -286,12 +286,12 @@ describe('R10 recusal', () => {
     const conflict = await system.db.officerConflict.findUnique({ where: { officerId_entityId: { officerId: recused!, entityId: opened.entity.id } } });
     expect(conflict).not.toBeNull();
     const replacement = recusal.body.team.find((officer: string) => officer !== stays);
-    expect((await notificationsOf(replacement)).some((n) => n.caseId === opened.id && n.kind === 'assigned')).toBe(true);
+    expect((await notificationsOf(asOfficer(replacement))).some((n) => n.caseId === opened.id && n.kind === 'assigned')).toBe(true);
 
     // The recused officer can no longer act on the case.
     const refused = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(recusal.body.team, 'no_problem', true), asOfficer(recused!));
     expect(refused.status).toBe(403);
-    await api('POST', `/cases/${opened.id}/cancel`, { reason: '测试结束' }, asLeadership);
+    await api('POST', `/cases/${opened.id}/cancel`, { reason: '测试结束' }, asLeadership());
     await recordHistory(system.temporal, 'recusal-then-cancelled', opened.id);
   });
 });
@@ -317,7 +317,7 @@ describe('R17 a credit platform outage delays the push but never loses it', () =
 describe('R11 cancellation by leadership', () => {
   it('R11 leadership cancels with a reason; the case ends and is not published', async () => {
     const opened = await openComplaintCase(system.baseUrl);
-    const cancelled = await api('POST', `/cases/${opened.id}/cancel`, { reason: '投诉人撤回投诉' }, asLeadership);
+    const cancelled = await api('POST', `/cases/${opened.id}/cancel`, { reason: '投诉人撤回投诉' }, asLeadership());
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', publication: null, endReason: '投诉人撤回投诉' });
   });

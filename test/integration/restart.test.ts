@@ -9,7 +9,8 @@ import { freePort, portIsFree, startProcess, type ManagedProcess } from '../../i
 import { projectRoot } from '../../infra/paths';
 import { call } from '../support/system';
 import { validUscc } from '../support/entities';
-import { asLeadership, registerOfficer } from '../support/fixtures';
+import { readFileSync } from 'node:fs';
+import { signIn } from '../support/system';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ssj-start-'));
 let current: ManagedProcess | undefined;
@@ -57,10 +58,16 @@ describe('R11 the system keeps open cases across a restart', () => {
     const api = `http://127.0.0.1:${settings.API_PORT}`;
 
     current = await startSystem(settings);
-    const entity = await call(api, 'POST', '/entities', { uscc: validUscc(), name: '金坛某成品油零售企业' });
+    // The first start creates an administrator and says its password.
+    const password = readFileSync(path.join(dataDir, 'admin-password'), 'utf8').trim();
+    expect(current.recentOutput()).toContain(`admin / ${password}`);
+    const admin = await signIn(api, 'admin', password);
+    const entity = await call(api, 'POST', '/entities', { uscc: validUscc(), name: '金坛某成品油零售企业' }, admin);
     expect(entity.status).toBe(201);
-    const team = [(await registerOfficer(api)).id, (await registerOfficer(api)).id];
-    const opened = await call(api, 'POST', '/cases', { entityId: entity.body.id, origin: 'complaint', reason: '群众举报缺斤少两', team });
+    const officer = async (certificateNumber: string) =>
+      (await call(api, 'POST', '/officers', { name: '执法员', certificateNumber, certificateValidUntil: '2030-12-31' }, admin)).body.id as string;
+    const team = [await officer('RESTART-1'), await officer('RESTART-2')];
+    const opened = await call(api, 'POST', '/cases', { entityId: entity.body.id, origin: 'complaint', reason: '群众举报缺斤少两', team }, admin);
     expect(opened.status).toBe(201);
 
     expect(await interrupt(current)).toBe(0);
@@ -68,7 +75,9 @@ describe('R11 the system keeps open cases across a restart', () => {
     for (const port of Object.values(settings)) expect(await portIsFree(Number(port)), `port ${port} released`).toBe(true);
 
     current = await startSystem(settings);
-    const after = await call(api, 'GET', `/cases/${opened.body.id}?live=true`);
+    // Sessions and the signing secret outlive the restart too.
+    expect(current.recentOutput()).not.toContain('First sign-in');
+    const after = await call(api, 'GET', `/cases/${opened.body.id}?live=true`, undefined, admin);
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({
       status: 'awaiting_inspection',
@@ -77,7 +86,7 @@ describe('R11 the system keeps open cases across a restart', () => {
     });
 
     // The workflow is alive, not just remembered: the restarted worker carries it on.
-    const cancelled = await call(api, 'POST', `/cases/${opened.body.id}/cancel`, { reason: '测试重启后撤销' }, asLeadership);
+    const cancelled = await call(api, 'POST', `/cases/${opened.body.id}/cancel`, { reason: '测试重启后撤销' }, admin);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
   });

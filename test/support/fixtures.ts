@@ -1,6 +1,6 @@
 // Directory records and case openings the tests build on, made through the API as a coordinator would.
 import { expect } from 'vitest';
-import { call } from './system';
+import { call, signIn, TEST_PASSWORD, testUsers } from './system';
 import { validUscc } from './entities';
 
 let certificateCounter = 0;
@@ -17,6 +17,9 @@ export async function registerEntity(baseUrl: string, overrides: Record<string, 
   return response.body as { id: string; uscc: string; name: string };
 }
 
+const officerHeaders = new Map<string, Record<string, string>>();
+
+/** An officer in the directory, with a user of their own, signed in (see asOfficer). */
 export async function registerOfficer(baseUrl: string, overrides: Record<string, unknown> = {}) {
   certificateCounter += 1;
   const response = await call(baseUrl, 'POST', '/officers', {
@@ -28,7 +31,18 @@ export async function registerOfficer(baseUrl: string, overrides: Record<string,
     ...overrides,
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body as { id: string; name: string };
+  const officer = response.body as { id: string; name: string };
+  const username = `officer-${officer.id.slice(0, 8)}`;
+  const user = await call(
+    baseUrl,
+    'POST',
+    '/users',
+    { username, displayName: officer.name, password: TEST_PASSWORD, roles: ['officer'], officerId: officer.id },
+    testUsers.leadership.headers,
+  );
+  expect(user.status, JSON.stringify(user.body)).toBe(201);
+  officerHeaders.set(officer.id, await signIn(baseUrl, username));
+  return officer;
 }
 
 export interface OpenedCase {
@@ -46,15 +60,20 @@ export async function openComplaintCase(baseUrl: string, extra: Record<string, u
     'POST',
     '/cases',
     { entityId: entity.id, origin: 'complaint', reason: '12345 热线投诉：预付卡无法退费', team, ...extra },
-    { 'x-user': 'coordinator-dong', 'x-role': 'coordinator' },
+    testUsers.coordinator.headers,
   );
   expect(opened.status, JSON.stringify(opened.body)).toBe(201);
   return { id: opened.body.id, entity, team };
 }
 
-export const asOfficer = (id: string) => ({ 'x-user': id, 'x-role': 'officer' });
-export const asCoordinator = { 'x-user': 'coordinator-dong', 'x-role': 'coordinator' };
-export const asLeadership = { 'x-user': 'leader-wang', 'x-role': 'leadership' };
+/** The headers of an officer registered with registerOfficer. */
+export function asOfficer(officerId: string): Record<string, string> {
+  const headers = officerHeaders.get(officerId);
+  if (!headers) throw new Error(`officer ${officerId} was not registered with registerOfficer`);
+  return headers;
+}
+export const asCoordinator = () => testUsers.coordinator.headers;
+export const asLeadership = () => testUsers.leadership.headers;
 
 /** Polls until `check` passes: for what timers make happen, not for what a request answers. */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {

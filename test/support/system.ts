@@ -6,7 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createApp } from '../../api/app';
+import { randomBytes as secretBytes } from 'node:crypto';
+import { apiDependenciesFrom, createApp } from '../../api/app';
+import type { ApiDependencies } from '../../api/context';
+import { loadApiConfig } from '../../config';
+import { createUser } from '../../services/auth';
 import { createDb, type Db } from '../../db/client';
 import type { CreditPlatform } from '../../activities/credit';
 import { systemClock } from '../../activities/clock';
@@ -18,6 +22,7 @@ installWorkerLogging(process.env.LOG_LEVEL ?? 'warn');
 
 export interface TestSystem {
   baseUrl: string;
+  dependencies: ApiDependencies;
   databaseUrl: string;
   temporalAddress: string;
   caseTiming: CaseTiming;
@@ -44,6 +49,8 @@ export const testTiming: CaseTiming = {
 };
 
 export interface TestSystemOptions {
+  /** Environment settings for the API (e.g. a low rate limit). */
+  env?: Record<string, string>;
   timing?: Partial<CaseTiming>;
   /** Another Temporal server than the shared one (a test that restarts its server). */
   temporalAddress?: string;
@@ -76,9 +83,19 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
 
   const temporal = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
   const caseTiming = { ...testTiming, ...options.timing };
-  const server = createApp({ db, temporal, taskQueue, caseTiming }).listen(0, '127.0.0.1');
+  const config = loadApiConfig({
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: address,
+    AUTH_TOKEN_SECRET: secretBytes(32).toString('hex'),
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+    ...options.env,
+  });
+  const dependencies = { ...apiDependenciesFrom(config, db, temporal), taskQueue, caseTiming };
+  const server = createApp(dependencies).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await signInTestUsers(db, baseUrl);
 
   let workerStopped = false;
   const stopWorker = async () => {
@@ -90,7 +107,8 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
   };
 
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
+    dependencies,
     databaseUrl: database.url,
     temporalAddress: address,
     caseTiming,
@@ -108,11 +126,45 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
   };
 }
 
-/** JSON over HTTP, answering status, headers and parsed body. */
-export async function call(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+type Headers = Record<string, string>;
+
+/** The bureau's people in a test system, signed in: their ids and the headers that carry their tokens. */
+export const testUsers = {
+  leadership: { id: '', username: 'leader-wang', headers: {} as Headers },
+  coordinator: { id: '', username: 'coordinator-dong', headers: {} as Headers },
+  auditor: { id: '', username: 'auditor-zhao', headers: {} as Headers },
+};
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** No credentials at all: the public, or someone who is not signed in. */
+export const anonymous: Headers = { authorization: '' };
+
+export async function signIn(baseUrl: string, username: string, password = TEST_PASSWORD): Promise<Headers> {
+  const answer = await call(baseUrl, 'POST', '/auth/login', { username, password }, anonymous);
+  if (answer.status !== 200) throw new Error(`sign-in of ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return { authorization: `Bearer ${answer.body.accessToken}` };
+}
+
+async function signInTestUsers(db: Db, baseUrl: string): Promise<void> {
+  for (const [role, user] of Object.entries(testUsers) as Array<[keyof typeof testUsers, (typeof testUsers)[keyof typeof testUsers]]>) {
+    const created = await createUser(db, { username: user.username, displayName: user.username, password: TEST_PASSWORD, roles: [role] });
+    user.id = created.id;
+    user.headers = await signIn(baseUrl, user.username);
+  }
+}
+
+/**
+ * JSON over HTTP, answering status, headers and parsed body. Requests go as the coordinator unless other
+ * headers (or `anonymous`) are given.
+ */
+export async function call(baseUrl: string, method: string, path: string, body?: unknown, headers: Headers = {}) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...testUsers.coordinator.headers,
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

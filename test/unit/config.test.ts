@@ -21,6 +21,10 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('never echoes a secret, even a wrong one', () => {
+    expect(() => loadConfig({ AUTH_TOKEN_SECRET: 'hunter2' })).toThrowError('Configuration error: AUTH_TOKEN_SECRET: must be at least 32 characters');
+  });
+
   it('requires half-configured mTLS to be completed', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/x.pem' })).toThrowError(/TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH/);
   });

@@ -1,0 +1,68 @@
+// Cross-cutting protections: who is calling, which origins may call from a browser, what bodies are accepted,
+// and how fast anonymous callers may go.
+import type { RequestHandler } from 'express';
+import { DomainError } from '../domain/errors';
+import { authenticate } from '../services/auth';
+import type { ApiDependencies } from './context';
+
+export function authentication({ db, auth }: ApiDependencies): RequestHandler {
+  return (req, _res, next) => {
+    authenticate(db, auth, { authorization: req.header('authorization'), apiKey: req.header('x-api-key') })
+      .then((principal) => {
+        req.principal = principal;
+        next();
+      })
+      .catch(next);
+  };
+}
+
+export function cors(origins: string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.header('origin');
+    if (origin && origins.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-allow-headers', 'authorization, content-type, idempotency-key, x-api-key, x-request-id');
+      res.setHeader('access-control-allow-methods', 'GET, POST, DELETE');
+      res.setHeader('access-control-expose-headers', 'location, x-request-id, idempotent-replayed, retry-after');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(origin && origins.includes(origin) ? 204 : 403).end();
+      return;
+    }
+    next();
+  };
+}
+
+/** A body must be JSON: anything else is refused before it is read. */
+export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    next(Object.assign(new DomainError('invalid', '请求体须为 application/json / the body must be application/json'), { status: 415 }));
+    return;
+  }
+  next();
+};
+
+/** Anonymous callers (the public site, sign-in) get a fixed number of requests a minute per address. */
+export function anonymousRateLimit(perMinute: number): RequestHandler {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (req, res, next) => {
+    if (req.principal) return next();
+    const now = Date.now();
+    const key = req.ip ?? 'unknown';
+    const window = windows.get(key);
+    if (!window || now - window.start >= 60_000) {
+      if (windows.size > 10_000) windows.clear();
+      windows.set(key, { start: now, count: 1 });
+      return next();
+    }
+    window.count += 1;
+    if (window.count > perMinute) {
+      const retryAfter = Math.ceil((window.start + 60_000 - now) / 1000);
+      res.setHeader('retry-after', String(retryAfter));
+      return next(new DomainError('rate_limited', `请求过于频繁，请 ${retryAfter} 秒后再试 / too many requests: try again in ${retryAfter} s`));
+    }
+    next();
+  };
+}

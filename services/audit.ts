@@ -1,0 +1,51 @@
+// Appending to and verifying the hash-chained audit log (R20).
+import type { Prisma } from '@prisma/client';
+import type { Db } from '../db/client';
+import { auditHash, GENESIS_HASH, verifyChain, type ChainVerdict } from '../domain/auditChain';
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  target?: string | null;
+  reason?: string | null;
+  data?: Prisma.InputJsonValue;
+}
+
+// One writer at a time extends the chain; other transactions wait on this lock, not on each other's rows.
+const AUDIT_CHAIN_LOCK = 20_181_042;
+
+export async function appendAudit(db: Db, record: AuditRecord, at = new Date()): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+    const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
+    const content = {
+      at: at.toISOString(),
+      actor: record.actor,
+      action: record.action,
+      target: record.target ?? null,
+      reason: record.reason ?? null,
+      data: record.data ?? {},
+    };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    await tx.auditEntry.create({
+      data: { ...content, at, data: content.data as Prisma.InputJsonValue, prevHash, hash: auditHash(prevHash, content) },
+    });
+  });
+}
+
+export async function verifyAudit(db: Db): Promise<ChainVerdict> {
+  const rows = await db.auditEntry.findMany({ orderBy: { seq: 'asc' } });
+  return verifyChain(
+    rows.map((row) => ({
+      seq: String(row.seq),
+      at: row.at.toISOString(),
+      actor: row.actor,
+      action: row.action,
+      target: row.target,
+      reason: row.reason,
+      data: row.data,
+      prevHash: row.prevHash,
+      hash: row.hash,
+    })),
+  );
+}
