@@ -30,9 +30,11 @@ export function createWorker({ connection, namespace, taskQueue, workflowBundle,
 }
 
 /** The SDK's own messages (bundling, state changes) go to the same JSON log, at warnings unless debugging. */
-export function installWorkerLogging(logLevel: string): void {
+export function installWorkerLogging(logLevel: string, metricsPort?: number): void {
   const sdkLevel: LogLevel = logLevel === 'debug' ? 'DEBUG' : 'WARN';
   Runtime.install({
+    // The SDK's Prometheus exporter: task latencies, activity failures, workflow completions.
+    ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } } : {}),
     logger: new DefaultLogger(sdkLevel, ({ level, message, meta }) => {
       const write = level === 'ERROR' ? logger.error : level === 'WARN' ? logger.warn : logger.debug;
       write(message, { sdk: true, ...meta });
@@ -42,7 +44,7 @@ export function installWorkerLogging(logLevel: string): void {
 
 async function main(): Promise<void> {
   const config = loadConnectedConfig();
-  installWorkerLogging(config.LOG_LEVEL);
+  installWorkerLogging(config.LOG_LEVEL, config.WORKER_METRICS_PORT);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const connection = await connectWorkerConnection(config);

@@ -6,7 +6,10 @@
 //
 // Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL) and its
 // own in-memory Temporal dev server, worker process and API process.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createDb } from '../db/client';
+import { createUser } from '../services/auth';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, startProcess, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
@@ -77,6 +80,8 @@ async function main() {
     API_PORT: String(apiPort),
     LOG_LEVEL: 'warn',
     CASE_RECTIFICATION_DAY_KIND: 'calendar',
+    AUTH_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const children: ManagedProcess[] = [];
   const role = (name: string, entry: string) => {
@@ -99,26 +104,37 @@ async function main() {
   }, 250);
 
   try {
-    // Directory: entities and officer pairs.
+    // People: a coordinator and twenty officers, each signed in.
+    const db = createDb(databaseUrl, 2);
+    const password = 'bench password 2026';
+    const signIn = async (username: string) => {
+      const { accessToken } = await json(base, 'POST', '/auth/login', { username, password });
+      return { authorization: `Bearer ${accessToken}` };
+    };
+    await createUser(db, { username: 'bench-coordinator', displayName: 'bench', password, roles: ['coordinator'] });
+    const coordinator = await signIn('bench-coordinator');
     const officers: string[] = [];
+    const officerHeaders = new Map<string, Record<string, string>>();
     for (let index = 0; index < 20; index += 1) {
       const officer = await json(base, 'POST', '/officers', {
         name: `执法员${index}`,
         certificateNumber: `BENCH${Date.now()}${index}`,
         certificateValidUntil: '2030-12-31',
-      });
+      }, coordinator);
+      await createUser(db, { username: `bench-officer-${index}`, displayName: officer.name, password, roles: ['officer'], officerId: officer.id });
       officers.push(officer.id);
+      officerHeaders.set(officer.id, await signIn(`bench-officer-${index}`));
     }
+    await db.$disconnect();
     const entities: string[] = new Array(totalCases);
     await pool(totalCases, clients, async (index) => {
       const first17 = `91320482${String(index).padStart(9, '0')}`;
-      const entity = await json(base, 'POST', '/entities', { uscc: first17 + usccCheckCharacter(first17), name: `基准测试企业${index}` });
+      const entity = await json(base, 'POST', '/entities', { uscc: first17 + usccCheckCharacter(first17), name: `基准测试企业${index}` }, coordinator);
       entities[index] = entity.id;
     });
 
     const teamOf = (index: number) => [officers[(2 * index) % officers.length]!, officers[(2 * index + 1) % officers.length]!];
-    const officer = (id: string) => ({ 'x-user': id, 'x-role': 'officer' });
-    const coordinator = { 'x-user': 'bench-coordinator', 'x-role': 'coordinator' };
+    const officer = (id: string) => officerHeaders.get(id)!;
 
     // 1. Opening.
     const caseIds: string[] = new Array(totalCases);
@@ -159,7 +175,7 @@ async function main() {
         json(base, 'POST', `/cases/${id}/revisit`, { revisitDate: today, officersPresent: team, rectified: true, findings: '已整改' }, lead),
       );
       for (;;) {
-        const current = (await timed(readLatencies, () => json(base, 'GET', `/cases/${id}`))) as { status: string };
+        const current = (await timed(readLatencies, () => json(base, 'GET', `/cases/${id}`, undefined, coordinator))) as { status: string };
         if (current.status === 'closed') break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
