@@ -1,6 +1,6 @@
 // Reminders, escalations and assignments: stored per recipient (GET /me/notifications) and, when a webhook is
-// configured, delivered there too. The webhook receives the same notification again only if a delivery
-// failed, and then with the same key, so a receiver can drop repeats.
+// configured, delivered there too — separately, so a webhook outage never holds a case up. A delivery is
+// retried until the webhook accepts it, always with the notification's key, so a receiver can drop repeats.
 import type { Db } from '../db/client';
 
 export interface NotificationRequest {
@@ -33,6 +33,9 @@ export function notificationActivities({ db, fetch, webhookUrl }: NotificationDe
         })),
         skipDuplicates: true,
       });
+    },
+
+    async deliverNotification(request: NotificationRequest): Promise<void> {
       if (!webhookUrl) return;
       const response = await fetch(webhookUrl, {
         method: 'POST',

@@ -28,6 +28,7 @@ export function apiDependenciesFrom(config: ApiConfig, db: Db, temporal: Client)
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     caseTiming: caseTimingFrom(config),
+    deliverNotifications: Boolean(config.NOTIFICATION_WEBHOOK_URL),
     auth: {
       tokenSecret: config.AUTH_TOKEN_SECRET,
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

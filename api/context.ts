@@ -12,6 +12,7 @@ export interface ApiDependencies {
   temporal: Client;
   taskQueue: string;
   caseTiming: CaseTiming;
+  deliverNotifications: boolean;
   auth: AuthSettings;
   throttle: LoginThrottle;
   metrics: Metrics;

@@ -23,6 +23,7 @@ const byKind: Record<DomainErrorKind, Omit<Problem, 'detail' | 'errors'>> = {
   refused: { status: 403, type: 'forbidden', title: '无权执行 / Not allowed' },
   unauthenticated: { status: 401, type: 'unauthenticated', title: '未登录或登录已失效 / Not signed in, or the sign-in has expired' },
   rate_limited: { status: 429, type: 'rate-limited', title: '请求过于频繁 / Too many requests' },
+  precondition_failed: { status: 412, type: 'stale-version', title: '记录已被他人修改 / The record has changed since you read it' },
 };
 
 const PROBLEM_BASE = 'https://shuang-sui-ji.example/problems/';

@@ -1,7 +1,14 @@
 // Errors the domain speaks in. The API's error middleware maps each kind to an HTTP status; workflows raise
 // the same kinds as ApplicationFailure types so a refused update reaches the client with its meaning intact.
 
-export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid' | 'refused' | 'unauthenticated' | 'rate_limited';
+export type DomainErrorKind =
+  | 'not_found'
+  | 'conflict'
+  | 'invalid'
+  | 'refused'
+  | 'unauthenticated'
+  | 'rate_limited'
+  | 'precondition_failed';
 
 export interface FieldProblem {
   field: string;
@@ -28,6 +35,7 @@ export const failureTypes: Record<DomainErrorKind, string> = {
   refused: 'NotAllowed',
   unauthenticated: 'NotSignedIn',
   rate_limited: 'TooManyRequests',
+  precondition_failed: 'StaleVersion',
 };
 
 export function kindOfFailureType(type: string | undefined | null): DomainErrorKind | undefined {

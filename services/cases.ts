@@ -16,6 +16,8 @@ export interface CaseServices {
   temporal: Client;
   taskQueue: string;
   caseTiming: CaseTiming;
+  /** Whether the workers deliver notifications to a webhook too. */
+  deliverNotifications?: boolean;
 }
 
 export interface NonRandomCaseRequest {
@@ -78,6 +80,7 @@ export async function openNonRandomCase(services: CaseServices, request: NonRand
           originReason: request.reason,
           team: [...new Set(request.team)],
           unannounced: request.unannounced,
+          deliverNotifications: services.deliverNotifications,
           openedBy: request.actor.id,
           timing: caseTiming,
         },

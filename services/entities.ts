@@ -35,13 +35,25 @@ export async function findEntity(db: Db, id: string) {
  * R1: the directory follows the entity's legal status. An entity that leaves the market (deregistered,
  * revoked, moved out) is never drawn again, and its open cases end with that reason.
  */
+/** The version a reader saw, as an ETag: a write with If-Match succeeds only if nobody wrote in between. */
+export function entityVersion(entity: { updatedAt: Date }): string {
+  return `W/"${entity.updatedAt.getTime()}"`;
+}
+
 export async function changeLegalStatus(
   { db, temporal }: { db: Db; temporal: Client },
   id: string,
   legalStatus: LegalStatus,
+  expectedVersion?: string,
 ) {
-  await findEntity(db, id);
-  const entity = await db.entity.update({ where: { id }, data: { legalStatus } });
+  const current = await findEntity(db, id);
+  const stale = () =>
+    new DomainError('precondition_failed', '检查对象已被他人修改，请重新读取后再改 / the entity changed since you read it: read it again');
+  if (expectedVersion !== undefined && expectedVersion !== entityVersion(current)) throw stale();
+  // The version guard is in the write itself, so a change made between our read and this write also counts.
+  const { count } = await db.entity.updateMany({ where: { id, updatedAt: current.updatedAt }, data: { legalStatus } });
+  if (count === 0) throw stale();
+  const entity = await findEntity(db, id);
   if (legalStatus === 'operating') return { entity, endedCases: [] as string[] };
   const open = await db.inspectionCase.findMany({ where: { entityId: id, closedAt: null }, select: { id: true, workflowId: true } });
   const at = new Date().toISOString();

@@ -34,6 +34,8 @@ export interface OpenCaseInput {
   planId?: string;
   /** Officer ids (R9: at least two). */
   team: string[];
+  /** Notifications also go to the bureau's webhook (delivered apart from the case, never holding it up). */
+  deliverNotifications?: boolean;
   /** 不预先告知: the item's method says the visit is unannounced, so no inspection notice is sent. */
   unannounced?: boolean;
   openedBy: string;

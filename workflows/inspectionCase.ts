@@ -55,6 +55,8 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: timing.creditRetryMaxIntervalMs },
   });
+  // Same patience for the notification webhook.
+  const delivery = credit;
 
   const state: CaseState = {
     caseId,
@@ -408,7 +410,10 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   }
 
   async function notify(key: string, recipients: string[], kind: string, message: string): Promise<void> {
-    await activities.notify({ notifyKey: `${caseId}:${key}`, recipients, kind, caseId, message, at: iso() });
+    const notification = { notifyKey: `${caseId}:${key}`, recipients, kind, caseId, message, at: iso() };
+    await activities.notify(notification);
+    // Not awaited: the case moves on while the webhook is down; the delivery keeps retrying meanwhile.
+    if (input.deliverNotifications) void delivery.deliverNotification(notification).catch(() => undefined);
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkUscc } from '../../domain/uscc';
-import { changeLegalStatus, findEntity, registerEntity } from '../../services/entities';
+import { changeLegalStatus, entityVersion, findEntity, registerEntity } from '../../services/entities';
 import type { ApiDependencies } from '../context';
 import { route } from '../http';
 
@@ -58,7 +58,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       },
       async handler({ body }) {
         const entity = await registerEntity(db, body);
-        return { status: 201, body: entity, headers: { location: `/entities/${entity.id}` } };
+        return { status: 201, body: entity, headers: { location: `/entities/${entity.id}`, etag: entityVersion(entity) } };
       },
     }),
     route({
@@ -70,7 +70,8 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       params: idParams,
       responses: { 200: { description: 'the entity', schema: entitySchema }, 404: { description: 'no such entity' } },
       async handler({ params }) {
-        return { status: 200, body: await findEntity(db, params.id) };
+        const entity = await findEntity(db, params.id);
+        return { status: 200, body: entity, headers: { etag: entityVersion(entity) } };
       },
     }),
     route({
@@ -84,9 +85,11 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       responses: {
         200: { description: 'the entity and the cases that end', schema: z.object({ entity: entitySchema, endedCases: z.array(z.uuid()) }) },
         404: { description: 'no such entity' },
+        412: { description: 'If-Match names a version that is no longer current' },
       },
-      async handler({ params, body }) {
-        return { status: 200, body: await changeLegalStatus({ db, temporal }, params.id, body.legalStatus) };
+      async handler({ params, body, req }) {
+        const changed = await changeLegalStatus({ db, temporal }, params.id, body.legalStatus, req.header('if-match'));
+        return { status: 200, body: changed, headers: { etag: entityVersion(changed.entity) } };
       },
     }),
   ];

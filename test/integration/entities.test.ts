@@ -46,3 +46,21 @@ describe('R1 registering inspection targets', () => {
     expect(response.body.type).toMatch(/malformed-json$/);
   });
 });
+
+describe('R1 directory updates are safe against concurrent edits', () => {
+  it('R1 a status change with a stale If-Match is refused with 412 and changes nothing; with the current version it applies', async () => {
+    const created = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '金坛某再生资源回收站' });
+    const version = created.headers.get('etag')!;
+    expect(version).toMatch(/^W\/"\d+"$/);
+    const first = await call(system.baseUrl, 'POST', `/entities/${created.body.id}/legal-status`, { legalStatus: 'moved_out' }, { 'if-match': version });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.headers.get('etag')).not.toBe(version);
+
+    const stale = await call(system.baseUrl, 'POST', `/entities/${created.body.id}/legal-status`, { legalStatus: 'revoked' }, { 'if-match': version });
+    expect(stale.status).toBe(412);
+    expect(stale.body.type).toMatch(/stale-version$/);
+    const read = await call(system.baseUrl, 'GET', `/entities/${created.body.id}`);
+    expect(read.body.legalStatus).toBe('moved_out');
+    expect(read.headers.get('etag')).toBe(first.headers.get('etag'));
+  });
+});

@@ -90,7 +90,12 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
     PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
     ...options.env,
   });
-  const dependencies = { ...apiDependenciesFrom(config, db, temporal), taskQueue, caseTiming };
+  const dependencies = {
+    ...apiDependenciesFrom(config, db, temporal),
+    taskQueue,
+    caseTiming,
+    deliverNotifications: Boolean(options.notificationWebhookUrl),
+  };
   const server = createApp(dependencies).listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
