@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { caseActivities } from './cases';
 import type { Clock } from './clock';
 import { creditActivities, type CreditPlatform } from './credit';
+import { drawActivities } from './draws';
 import { notificationActivities } from './notifications';
 
 export type { Clock } from './clock';
@@ -19,6 +20,7 @@ export interface ActivityDependencies {
 export function createActivities({ db, clock, http = { fetch }, creditPlatform, notificationWebhookUrl }: ActivityDependencies) {
   return {
     ...caseActivities(db),
+    ...drawActivities(db),
     ...notificationActivities({ db, fetch: http.fetch, webhookUrl: notificationWebhookUrl }),
     ...creditActivities({ db, clock, fetch: http.fetch, platform: creditPlatform }),
   };

@@ -15,6 +15,7 @@ import { errorMiddleware, notFoundMiddleware } from './problems';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { mountDocs } from './routes/docs';
+import { drawRoutes } from './routes/draws';
 import { entityRoutes } from './routes/entities';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
@@ -50,6 +51,7 @@ export function apiRoutes(dependencies: ApiDependencies) {
     ...entityRoutes(dependencies),
     ...officerRoutes(dependencies),
     ...caseRoutes(dependencies),
+    ...drawRoutes(dependencies),
     ...notificationRoutes(dependencies),
     ...oversightRoutes(dependencies),
   ];

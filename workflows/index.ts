@@ -1,1 +1,2 @@
 export { inspectionCaseWorkflow } from './inspectionCase';
+export { drawWorkflow } from './draw';
