@@ -1,8 +1,7 @@
 // HTTP → Temporal → PostgreSQL and back, as an officer's or leader's request goes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
-import { validUscc } from '../support/entities';
-import { registerOfficer } from '../support/fixtures';
+import { registerEntity as registerEntityVia, registerOfficer } from '../support/fixtures';
 
 let system: TestSystem;
 
@@ -18,17 +17,7 @@ async function team(): Promise<string[]> {
   return [(await registerOfficer(system.baseUrl)).id, (await registerOfficer(system.baseUrl)).id];
 }
 
-async function registerEntity(overrides: Record<string, unknown> = {}) {
-  const response = await call(system.baseUrl, 'POST', '/entities', {
-    uscc: validUscc(),
-    name: '金坛区某单用途预付卡发卡企业',
-    street: '西城街道',
-    category: 'prepaid_card_issuer',
-    ...overrides,
-  });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
-  return response.body as { id: string; uscc: string };
-}
+const registerEntity = () => registerEntityVia(system.baseUrl);
 
 describe('R11 a complaint opens a non-random case with the full lifecycle', () => {
   it('R11 POST /cases starts the case workflow, which writes the case row; GET /cases/:id answers from both', async () => {
