@@ -5,6 +5,7 @@ import { caseActivities } from './cases';
 import type { Clock } from './clock';
 import { creditActivities, type CreditPlatform } from './credit';
 import { drawActivities } from './draws';
+import { planActivities } from './plans';
 import { notificationActivities } from './notifications';
 
 export type { Clock } from './clock';
@@ -21,6 +22,7 @@ export function createActivities({ db, clock, http = { fetch }, creditPlatform, 
   return {
     ...caseActivities(db),
     ...drawActivities(db),
+    ...planActivities(db),
     ...notificationActivities({ db, fetch: http.fetch, webhookUrl: notificationWebhookUrl }),
     ...creditActivities({ db, clock, fetch: http.fetch, platform: creditPlatform }),
   };

@@ -20,6 +20,7 @@ import { entityRoutes } from './routes/entities';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { officerRoutes } from './routes/officers';
+import { planRoutes } from './routes/plans';
 import { oversightRoutes } from './routes/oversight';
 import { anonymousRateLimit, authentication, cors, jsonBodiesOnly } from './security';
 
@@ -52,6 +53,7 @@ export function apiRoutes(dependencies: ApiDependencies) {
     ...officerRoutes(dependencies),
     ...caseRoutes(dependencies),
     ...drawRoutes(dependencies),
+    ...planRoutes(dependencies),
     ...notificationRoutes(dependencies),
     ...oversightRoutes(dependencies),
   ];

@@ -1,2 +1,3 @@
 export { inspectionCaseWorkflow } from './inspectionCase';
 export { drawWorkflow } from './draw';
+export { planWorkflow } from './plan';

@@ -2,6 +2,7 @@
 // who may act are in caseRules.ts, and how things are written and sent is in the activities.
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -294,6 +295,8 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   }
   endingRecorded = true;
   state.closedAt ??= iso();
+  // An update that ended the case (cancellation) answers before the workflow closes.
+  await condition(allHandlersFinished);
   return state;
 
   // ── Steps ──────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,110 @@
+// 抽查计划 (R4): plans are kept as rows; their lifecycle is a workflow (workflows/plan.ts).
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '@prisma/client';
+import type { Db } from '../db/client';
+import { chinaDate } from '../domain/deadlines';
+import { DomainError } from '../domain/errors';
+import { appendAudit } from './audit';
+import { prepareDraw } from './draws';
+
+export interface NewPlan {
+  kind: 'annual' | 'monthly';
+  title: string;
+  periodStart: string;
+  periodEnd: string;
+  itemCodes: string[];
+  scope: { categories?: string[]; streets?: string[] };
+  targetCount: number;
+  teamSize: number;
+  rectificationDays?: number;
+  jointDepartments?: string[];
+  owner: string;
+}
+
+/** The bureau's numbering: 坛商抽查〔2026〕3号. */
+export async function nextPlanNumber(db: Db, now = new Date()): Promise<string> {
+  const year = chinaDate(now).slice(0, 4);
+  const count = await db.plan.count({ where: { number: { startsWith: `坛商抽查〔${year}〕` } } });
+  return `坛商抽查〔${year}〕${count + 1}号`;
+}
+
+export async function createPlanRow(db: Db, plan: NewPlan) {
+  const known = await db.inspectionItem.findMany({ where: { code: { in: plan.itemCodes } }, select: { code: true } });
+  const unknown = plan.itemCodes.filter((code) => !known.some((item) => item.code === code));
+  if (unknown.length > 0) {
+    throw new DomainError('invalid', `未知的抽查事项：${unknown.join(', ')} / unknown inspection items: ${unknown.join(', ')}`, [
+      { field: 'body.itemCodes', message: `未知 / unknown: ${unknown.join(', ')}` },
+    ]);
+  }
+  if (plan.periodEnd < plan.periodStart) {
+    throw new DomainError('invalid', '计划期限结束早于开始 / the period ends before it starts', [{ field: 'body.periodEnd', message: '早于开始 / before the start' }]);
+  }
+  return db.plan.create({
+    data: {
+      id: randomUUID(),
+      number: await nextPlanNumber(db),
+      kind: plan.kind,
+      title: plan.title,
+      periodStart: new Date(plan.periodStart),
+      periodEnd: new Date(plan.periodEnd),
+      itemCodes: plan.itemCodes,
+      scope: plan.scope as Prisma.InputJsonValue,
+      targetCount: plan.targetCount,
+      teamSize: plan.teamSize,
+      rectificationDays: plan.rectificationDays ?? null,
+      jointDepartments: plan.jointDepartments ?? [],
+      owner: plan.owner,
+      status: 'draft',
+      createdAt: new Date(),
+    },
+  });
+}
+
+/** A plan's status change, recorded on the row and in the audit log with who, why and before/after (R20). */
+export async function recordPlanStatus(
+  db: Db,
+  change: { planId: string; status: string; actor: string; reason?: string; drawAt?: string; drawId?: string },
+): Promise<void> {
+  const before = await db.plan.findUniqueOrThrow({ where: { id: change.planId }, select: { status: true } });
+  if (before.status === change.status) return; // a retried activity
+  await db.plan.update({
+    where: { id: change.planId },
+    data: { status: change.status, ...(change.drawAt ? { drawAt: new Date(change.drawAt) } : {}), ...(change.drawId ? { drawId: change.drawId } : {}) },
+  });
+  await appendAudit(db, {
+    actor: change.actor,
+    action: `plan:${change.status}`,
+    target: change.planId,
+    reason: change.reason ?? null,
+    data: { before: before.status, after: change.status, ...(change.drawId ? { drawId: change.drawId } : {}) },
+  });
+}
+
+/**
+ * Commits the plan's draw (R8, R20): the pool is the plan's scope, narrowed to the categories its items
+ * cover; the inspection date is the draw's day. Refused, naming what is short, when the draw is infeasible.
+ */
+export async function preparePlanDraw(db: Db, planId: string, drawAt: string, actor: string): Promise<string> {
+  const plan = await db.plan.findUniqueOrThrow({ where: { id: planId } });
+  if (plan.drawId) return plan.drawId;
+  const items = await db.inspectionItem.findMany({ where: { code: { in: plan.itemCodes } } });
+  const scope = plan.scope as { categories?: string[]; streets?: string[] };
+  const itemCategories = [...new Set(items.flatMap((item) => item.categories))];
+  const categories = scope.categories?.length ? scope.categories.filter((category) => itemCategories.includes(category)) : itemCategories;
+  const draw = await prepareDraw(db, {
+    name: plan.number,
+    planId: plan.id,
+    scope: { categories, streets: scope.streets },
+    rules: {
+      targetCount: plan.targetCount,
+      teamSize: plan.teamSize,
+      inspectionDate: chinaDate(new Date(drawAt)),
+      requiredSpecialty: items.find((item) => item.requiredSpecialty)?.requiredSpecialty ?? undefined,
+      riskWeights: { complaints: 2, dishonest: 3, violation_record: 2, safety_hazard: 2, abnormal_operation: 2 },
+      coverageFirst: true,
+    },
+    actor,
+  });
+  await db.plan.update({ where: { id: planId }, data: { drawId: draw.id } });
+  return draw.id;
+}

@@ -1,0 +1,94 @@
+// Plans take effect only when leadership approves them; approval schedules the draw, which opens the cases (R3, R4, R8).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asOfficer, eventually, registerEntity, registerOfficer } from '../support/fixtures';
+import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+let officerId: string;
+
+beforeAll(async () => {
+  system = await startTestSystem('plans');
+  const item = await call(system.baseUrl, 'POST', '/inspection-items', {
+    code: 'SW-ESC-01',
+    name: '二手车交易市场经营者备案及经营行为检查',
+    legalBasis: '《二手车流通管理办法》第二十七条',
+    categories: ['used_car_market'],
+    kind: 'key',
+    defaultRectificationDays: 15,
+  });
+  expect(item.status, JSON.stringify(item.body)).toBe(201);
+  for (let index = 0; index < 8; index += 1) await registerEntity(system.baseUrl, { category: 'used_car_market', street: '尧塘街道' });
+  for (let index = 0; index < 4; index += 1) officerId = (await registerOfficer(system.baseUrl)).id;
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+const planBody = {
+  kind: 'monthly',
+  title: '2026年12月二手车市场随机抽查',
+  periodStart: '2026-12-01',
+  periodEnd: '2026-12-31',
+  itemCodes: ['SW-ESC-01'],
+  scope: { streets: ['尧塘街道'] },
+  targetCount: 3,
+  teamSize: 2,
+};
+
+describe('R4 a plan takes effect only when leadership approves it', () => {
+  it('R3 a plan naming an unknown inspection item is refused', async () => {
+    const refused = await call(system.baseUrl, 'POST', '/plans', { ...planBody, itemCodes: ['NO-SUCH'] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.itemCodes' })]);
+  });
+
+  it('R4 R8 draft → submitted → sent back with a comment → resubmitted → approved: the draw runs at the set time and opens the cases', async () => {
+    const drafted = await call(system.baseUrl, 'POST', '/plans', planBody);
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+    expect(drafted.body).toMatchObject({ status: 'draft', number: expect.stringMatching(/^坛商抽查〔\d{4}〕\d+号$/) });
+    const id = drafted.body.id as string;
+    const drawAt = () => new Date(Date.now() + 2_000).toISOString();
+
+    // Nothing takes effect before approval: leadership cannot approve a draft, an officer cannot approve at all.
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: drawAt() }, testUsers.leadership.headers)).status).toBe(409);
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: drawAt() }, asOfficer(officerId))).status).toBe(403);
+
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/submit`, {})).body.status).toBe('submitted');
+    const noComment = await call(system.baseUrl, 'POST', `/plans/${id}/send-back`, {}, testUsers.leadership.headers);
+    expect(noComment.status).toBe(422);
+    const sentBack = await call(system.baseUrl, 'POST', `/plans/${id}/send-back`, { comment: '请补充联合检查部门' }, testUsers.leadership.headers);
+    expect(sentBack.body.status).toBe('sent_back');
+    expect(await system.db.draw.count({ where: { planId: id } })).toBe(0);
+
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/submit`, {})).body.status).toBe('submitted');
+    const approved = await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: drawAt(), comment: '同意' }, testUsers.leadership.headers);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'scheduled', drawId: expect.any(String) });
+    // The draw is committed at approval (publishable) but has not run.
+    const committed = await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}`, undefined, testUsers.auditor.headers);
+    expect(committed.body).toMatchObject({ status: 'committed', seed: null, name: drafted.body.number });
+
+    const running = await eventually(() => call(system.baseUrl, 'GET', `/plans/${id}`, undefined, testUsers.leadership.headers).then((answer) => answer.body), (plan) => plan.status === 'in_progress');
+    expect(running.caseIds).toHaveLength(3);
+    expect(running.history.map((step: { status: string }) => step.status)).toEqual(['submitted', 'sent_back', 'submitted', 'scheduled', 'drawn', 'in_progress']);
+    const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 3);
+    expect(cases.items.every((item: { origin: string }) => item.origin === 'random')).toBe(true);
+
+    // R20: each approval step is in the audit log with who, why and before/after.
+    const trail = await call(system.baseUrl, 'GET', `/audit?target=${id}`, undefined, testUsers.auditor.headers);
+    const sendBack = trail.body.items.find((entry: { action: string }) => entry.action === 'plan:sent_back');
+    expect(sendBack).toMatchObject({ actor: testUsers.leadership.id, reason: '请补充联合检查部门', data: { before: 'submitted', after: 'sent_back' } });
+
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/close`, {})).body.status).toBe('closed');
+  });
+
+  it('R4 R11 approving a plan whose draw is infeasible is refused with what is short, and the plan stays submitted', async () => {
+    const drafted = await call(system.baseUrl, 'POST', '/plans', { ...planBody, targetCount: 500 });
+    await call(system.baseUrl, 'POST', `/plans/${drafted.body.id}/submit`, {});
+    const refused = await call(system.baseUrl, 'POST', `/plans/${drafted.body.id}/approve`, { drawAt: new Date(Date.now() + 60_000).toISOString() }, testUsers.leadership.headers);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/500/);
+    expect((await call(system.baseUrl, 'GET', `/plans/${drafted.body.id}`, undefined, testUsers.leadership.headers)).body.status).toBe('submitted');
+  });
+});
