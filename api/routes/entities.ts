@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkUscc } from '../../domain/uscc';
 import { changeLegalStatus, entityVersion, findEntity, registerEntity } from '../../services/entities';
+import { applyEntityImport, exportEntities, planEntityImport } from '../../services/entityImport';
 import type { ApiDependencies } from '../context';
 import { route } from '../http';
 
@@ -42,8 +43,89 @@ export const entitySchema = z.object({
 
 export const idParams = z.object({ id: z.uuid('应为 UUID / must be a UUID') });
 
+const listQuery = z.strictObject({
+  q: z.string().trim().max(100).optional().meta({ description: '名称或统一社会信用代码 / name or credit code' }),
+  street: z.string().max(100).optional(),
+  category: z.string().max(100).optional(),
+  legalStatus: entitySchema.shape.legalStatus.optional(),
+  sort: z.enum(['name', 'uscc', 'createdAt']).default('uscc'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const importSchema = z.strictObject({
+  format: z.enum(['csv', 'xlsx']),
+  content: z.string().min(1).meta({ description: 'CSV as text, or the XLSX file base64-encoded' }),
+  dryRun: z.boolean().default(true).meta({ description: 'true: only report what would happen' }),
+});
+
 export function entityRoutes({ db, temporal }: ApiDependencies) {
   return [
+    route({
+      method: 'get',
+      path: '/entities',
+      summary: '检查对象名录：检索、排序、分页 / The target directory: search, sort, paginate (R1)',
+      tags: ['entities'],
+      access: 'authenticated',
+      query: listQuery,
+      responses: { 200: { description: 'a page of entities' } },
+      async handler({ query }) {
+        const where = {
+          ...(query.q ? { OR: [{ name: { contains: query.q } }, { uscc: query.q.toUpperCase() }] } : {}),
+          ...(query.street ? { street: query.street } : {}),
+          ...(query.category ? { category: query.category } : {}),
+          ...(query.legalStatus ? { legalStatus: query.legalStatus } : {}),
+        };
+        const [total, items] = await db.$transaction([
+          db.entity.count({ where }),
+          db.entity.findMany({ where, orderBy: [{ [query.sort]: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+        ]);
+        return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/entities/import',
+      summary: '批量导入检查对象（CSV/XLSX，可试运行）/ Bulk import entities from CSV or XLSX, with a dry run',
+      tags: ['entities'],
+      access: ['coordinator'],
+      body: importSchema,
+      responses: { 200: { description: 'what was (or would be) created, updated and refused, row by row' }, 422: { description: 'invalid request' } },
+      async handler({ body }) {
+        const content = body.format === 'csv' ? Buffer.from(body.content, 'utf8') : Buffer.from(body.content, 'base64');
+        const plan = await planEntityImport(db, body.format, content);
+        if (!body.dryRun) await applyEntityImport(db, plan);
+        return {
+          status: 200,
+          body: {
+            dryRun: body.dryRun,
+            applied: !body.dryRun,
+            created: plan.create.length,
+            updated: plan.update.length,
+            unchanged: plan.unchanged,
+            refused: plan.refused,
+            preview: { create: plan.create.slice(0, 100), update: plan.update.slice(0, 100) },
+          },
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/entities/export',
+      summary: '导出检查对象名录 / Export the target directory as CSV or XLSX',
+      tags: ['entities'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      query: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('xlsx') }),
+      responses: { 200: { description: 'the file' } },
+      async handler({ query, res }) {
+        const file = await exportEntities(db, query.format);
+        res
+          .type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .attachment(`entities.${query.format}`)
+          .send(file);
+        return { status: 200 };
+      },
+    }),
     route({
       method: 'post',
       path: '/entities',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestSystem, type TestSystem } from '../support/system';
+import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 import { validUscc } from '../support/entities';
 
 let system: TestSystem;
@@ -62,5 +62,65 @@ describe('R1 directory updates are safe against concurrent edits', () => {
     const read = await call(system.baseUrl, 'GET', `/entities/${created.body.id}`);
     expect(read.body.legalStatus).toBe('moved_out');
     expect(read.headers.get('etag')).toBe(first.headers.get('etag'));
+  });
+});
+
+describe('R1 bulk import and export of the target directory', () => {
+  it('R1 a CSV dry run reports each row as created, updated or refused (line, field, reason) and writes nothing; applying writes all accepted rows', async () => {
+    const existing = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '旧名称有限公司' });
+    const fresh = [validUscc(), validUscc()];
+    const valid = validUscc();
+    const wrong = valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0');
+    const csv = [
+      '统一社会信用代码,名称,街道镇,类别',
+      `${fresh[0]},金坛某典当行,西城街道,pawnshop`,
+      `${existing.body.uscc},新名称有限公司,东城街道,auctioneer`,
+      `${wrong},校验码错误公司,西城街道,pawnshop`,
+      `${fresh[1]},,西城街道,pawnshop`,
+      `${fresh[0]},重复行公司,西城街道,pawnshop`,
+    ].join('\n');
+    const before = await system.db.entity.count();
+    const dryRun = await call(system.baseUrl, 'POST', '/entities/import', { format: 'csv', content: csv, dryRun: true });
+    expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
+    expect(dryRun.body).toMatchObject({ applied: false, created: 1, updated: 1 });
+    expect(dryRun.body.refused).toEqual([
+      expect.objectContaining({ line: 4, field: 'uscc' }),
+      expect.objectContaining({ line: 5, field: 'name' }),
+      expect.objectContaining({ line: 6, field: 'uscc', reason: expect.stringContaining('第 2 行') }),
+    ]);
+    expect(await system.db.entity.count()).toBe(before);
+
+    const applied = await call(system.baseUrl, 'POST', '/entities/import', { format: 'csv', content: csv, dryRun: false });
+    expect(applied.body).toMatchObject({ applied: true, created: 1, updated: 1 });
+    expect(await system.db.entity.count()).toBe(before + 1);
+    expect((await system.db.entity.findUniqueOrThrow({ where: { uscc: existing.body.uscc } })).name).toBe('新名称有限公司');
+  });
+
+  it('R1 a file without the credit-code column is refused as a whole', async () => {
+    const answer = await call(system.baseUrl, 'POST', '/entities/import', { format: 'csv', content: '名称\n某公司', dryRun: true });
+    expect(answer.body.refused).toEqual([expect.objectContaining({ line: 1, field: 'uscc' })]);
+  });
+
+  it('R1 the directory exports as XLSX and CSV, and the export imports back unchanged', async () => {
+    const xlsx = await fetch(`${system.baseUrl}/entities/export?format=xlsx`, { headers: { ...testUsers.coordinator.headers } });
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const content = Buffer.from(await xlsx.arrayBuffer()).toString('base64');
+    const again = await call(system.baseUrl, 'POST', '/entities/import', { format: 'xlsx', content, dryRun: true });
+    expect(again.body).toMatchObject({ created: 0, updated: 0, refused: [] });
+    expect(again.body.unchanged).toBe(await system.db.entity.count());
+
+    const csv = await fetch(`${system.baseUrl}/entities/export?format=csv`, { headers: { ...testUsers.coordinator.headers } });
+    expect((await csv.text()).split('\n')[0]).toContain('统一社会信用代码');
+  });
+
+  it('R1 the directory is searchable by name or code, filterable and paginated', async () => {
+    const created = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '唯一可查的拍卖行', street: '薛埠镇' });
+    const byName = await call(system.baseUrl, 'GET', `/entities?q=${encodeURIComponent('唯一可查')}`);
+    expect(byName.body.items.map((entity: { id: string }) => entity.id)).toEqual([created.body.id]);
+    const byCode = await call(system.baseUrl, 'GET', `/entities?q=${created.body.uscc.toLowerCase()}`);
+    expect(byCode.body.total).toBe(1);
+    const page = await call(system.baseUrl, 'GET', '/entities?pageSize=2&page=1&sort=name');
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.total).toBeGreaterThan(2);
   });
 });
