@@ -42,6 +42,13 @@ export interface CaseProgress {
   data?: Prisma.InputJsonValue;
 }
 
+type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** A retried activity finds its timeline event already written, and then writes nothing else either. */
+async function alreadyRecorded(tx: Transaction, caseId: string, eventKey: string): Promise<boolean> {
+  return (await tx.caseEvent.findUnique({ where: { caseId_eventKey: { caseId, eventKey } }, select: { id: true } })) !== null;
+}
+
 const asDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
 export function caseActivities(db: Db) {
@@ -85,11 +92,7 @@ export function caseActivities(db: Db) {
       const at = new Date(progress.at);
       const fields = progress.fields ?? {};
       await db.$transaction(async (tx) => {
-        const event = await tx.caseEvent.findUnique({
-          where: { caseId_eventKey: { caseId: progress.caseId, eventKey: progress.eventKey } },
-          select: { id: true },
-        });
-        if (event) return;
+        if (await alreadyRecorded(tx, progress.caseId, progress.eventKey)) return;
         await tx.inspectionCase.update({
           where: { id: progress.caseId },
           data: {
@@ -181,11 +184,7 @@ export function caseActivities(db: Db) {
       dispositions: Array<{ id: string; kind: string; details: Prisma.InputJsonValue }>;
     }): Promise<void> {
       await db.$transaction(async (tx) => {
-        const done = await tx.caseEvent.findUnique({
-          where: { caseId_eventKey: { caseId: request.caseId, eventKey: request.eventKey } },
-          select: { id: true },
-        });
-        if (done) return;
+        if (await alreadyRecorded(tx, request.caseId, request.eventKey)) return;
         await tx.disposition.createMany({
           data: request.dispositions.map((disposition) => ({
             id: disposition.id,
