@@ -7,7 +7,7 @@ import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
 import { getCaseState, type CaseState, type CaseTiming } from '../workflows/caseMessages';
-import { awaitCaseOpened } from '../workflows/caseMessages';
+import { awaitCaseOpened, declareConflict } from '../workflows/caseMessages';
 import type { inspectionCaseWorkflow } from '../workflows/inspectionCase';
 import type { UpdateDefinition } from '@temporalio/common';
 
@@ -102,14 +102,26 @@ export async function actOnCase<Input>(
   action: UpdateDefinition<CaseState, [Input]>,
   input: Input,
 ) {
-  const row = await services.db.inspectionCase.findUnique({ where: { id: caseId }, select: { workflowId: true, status: true } });
+  const row = await services.db.inspectionCase.findUnique({ where: { id: caseId }, select: { workflowId: true, status: true, entityId: true } });
   if (!row) throw new DomainError('not_found', `案件不存在 / no case ${caseId}`);
   if (finishedStatuses.includes(row.status as CaseStatus)) {
     throw new DomainError('conflict', `案件已结束（${row.status}）/ the case has ended (${row.status})`);
   }
+  // R10: an officer who declared a conflict with the entity may only recuse.
+  const actor = (input as { actor?: Actor }).actor;
+  if (actor?.roles.includes('officer') && action.name !== declareConflict.name && (await hasDeclaredConflict(services.db, actor.id, row.entityId))) {
+    throw conflictRefusal();
+  }
   await services.temporal.workflow.getHandle(row.workflowId).executeUpdate(action, { args: [input] });
   return readCase(services, caseId);
 }
+
+export async function hasDeclaredConflict(db: Db, officerId: string, entityId: string): Promise<boolean> {
+  return (await db.officerConflict.findUnique({ where: { officerId_entityId: { officerId, entityId } }, select: { id: true } })) !== null;
+}
+
+export const conflictRefusal = () =>
+  new DomainError('refused', '您已申报与该对象存在利害关系，应当回避 / you declared a conflict with this entity and must recuse (R10)');
 
 const LIVE_STATE_WAIT_MS = 2_000;
 

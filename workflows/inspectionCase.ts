@@ -205,8 +205,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
         try {
           replacement = await activities.findReplacementOfficer({ entityId: input.entityId, team: state.team, on: at });
         } catch (error) {
-          const reason = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.message : String(error);
-          throw ApplicationFailure.nonRetryable(reason, failureTypes.conflict);
+          throw ApplicationFailure.nonRetryable(failureMessage(error), failureTypes.conflict);
         }
         state.team = state.team.map((officer) => (officer === actor.id ? replacement : officer));
         state.recusals.push({ officerId: actor.id, replacedBy: replacement, relation, at });
@@ -422,6 +421,13 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
 
 function iso(): string {
   return new Date().toISOString();
+}
+
+/** The words of an activity's failure, however the SDK wrapped them. */
+export function failureMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause.message;
+  if (error instanceof ApplicationFailure) return error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function refuseIf(refusal: rules.Refusal | undefined): void {

@@ -1,12 +1,13 @@
 // A plan's life (R4): draft → submitted → approved (its draw committed and scheduled) or sent back with a
 // comment → drawn at the scheduled time, opening its cases → in progress → closed. Nothing takes effect
 // before leadership approves.
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, executeChild, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, executeChild, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
 import { failureTypes } from '../domain/errors';
 import type { Actor } from '../domain/inspectionCase';
 import type { CaseTiming } from './caseMessages';
 import { drawWorkflow, drawWorkflowId } from './draw';
+import { failureMessage } from './inspectionCase';
 
 export type PlanStatus = 'draft' | 'submitted' | 'sent_back' | 'scheduled' | 'drawn' | 'in_progress' | 'closed';
 
@@ -88,10 +89,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
       busy = true;
       try {
         // The draw is committed now, so its pool hash and seed commitment can be published before it runs.
-        const drawId = await activities.preparePlanDraw(input.planId, drawAt, actor.id).catch((error) => {
-          const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.message : String(error);
-          refuse('conflict', cause);
-        });
+        const drawId = await activities.preparePlanDraw(input.planId, drawAt, actor.id).catch((error) => refuse('conflict', failureMessage(error)));
         state.drawAt = drawAt;
         state.drawId = drawId;
         await move('scheduled', actor.id, comment, { drawAt, drawId });

@@ -8,7 +8,7 @@ import {
   nonRandomOrigins,
   resultCategories,
 } from '../../domain/inspectionCase';
-import { actOnCase, listCases, openNonRandomCase, readCase } from '../../services/cases';
+import { actOnCase, conflictRefusal, hasDeclaredConflict, listCases, openNonRandomCase, readCase } from '../../services/cases';
 import * as messages from '../../workflows/caseMessages';
 import { DomainError } from '../../domain/errors';
 import type { Role } from '../../domain/inspectionCase';
@@ -203,8 +203,9 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
       async handler({ params, query, req }) {
         const found = await readCase(dependencies, params.id, { live: query.live ?? false });
         const principal = principalOf(req);
-        if (seesOnlyOwnCases(principal) && !found.team.includes(principal.officerId ?? '')) {
-          throw new DomainError('refused', '您不在本案检查组 / you are not on this case\'s team');
+        if (seesOnlyOwnCases(principal)) {
+          if (!found.team.includes(principal.officerId ?? '')) throw new DomainError('refused', '您不在本案检查组 / you are not on this case\'s team');
+          if (await hasDeclaredConflict(dependencies.db, principal.officerId!, found.entity.id)) throw conflictRefusal();
         }
         return { status: 200, body: found };
       },

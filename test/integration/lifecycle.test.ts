@@ -274,6 +274,21 @@ describe('R9 R20 refused actions leave the case exactly as it was', () => {
 });
 
 describe('R10 recusal', () => {
+  it('R10 an officer who declared a conflict with the entity may neither read nor act on the case, only recuse', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    await registerOfficer(system.baseUrl); // someone free to replace them
+    const [related] = opened.team;
+    const declared = await api('POST', '/conflicts', { officerId: related, entityId: opened.entity.id, relation: 'shareholding' }, asOfficer(related!));
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    expect((await api('GET', `/cases/${opened.id}`, undefined, asOfficer(related!))).status).toBe(403);
+    const acting = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(related!));
+    expect(acting.status).toBe(403);
+    expect(acting.body.detail).toContain('R10');
+    const recused = await api('POST', `/cases/${opened.id}/recusal`, { relation: 'shareholding' }, asOfficer(related!));
+    expect(recused.status, JSON.stringify(recused.body)).toBe(200);
+    expect(recused.body.team).not.toContain(related);
+  });
+
   it('R10 an officer who declares a conflict is replaced by an eligible officer without one, and it is recorded', async () => {
     const opened = await openComplaintCase(system.baseUrl);
     const [recused, stays] = opened.team;
