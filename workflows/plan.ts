@@ -24,6 +24,7 @@ export interface PlanState {
   status: PlanStatus;
   drawAt?: string;
   drawId?: string;
+  outsideRandomness?: string;
   caseIds: string[];
   history: Array<{ status: PlanStatus; actor: string; at: string; comment?: string }>;
 }
@@ -33,6 +34,8 @@ export const submitPlan = defineUpdate<PlanState, [{ actor: Actor }]>('submitPla
 export const approvePlan = defineUpdate<PlanState, [{ actor: Actor; drawAt: string; comment?: string }]>('approvePlan');
 export const sendBackPlan = defineUpdate<PlanState, [{ actor: Actor; comment: string }]>('sendBackPlan');
 export const closePlan = defineUpdate<PlanState, [{ actor: Actor }]>('closePlan');
+/** Randomness nobody in the bureau controls (e.g. a public beacon round named in advance), entered by an auditor. */
+export const provideOutsideRandomness = defineUpdate<PlanState, [{ actor: Actor; value: string }]>('provideOutsideRandomness');
 
 const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
@@ -106,6 +109,21 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
       },
     },
   );
+  setHandler(
+    provideOutsideRandomness,
+    ({ value }) => {
+      state.outsideRandomness = value;
+      return state;
+    },
+    {
+      validator: ({ actor, value }) => {
+        if (!actor.roles.includes('auditor')) refuse('refused', '仅审计人员可以录入外部随机数 / only an auditor enters the outside randomness');
+        requireState('scheduled');
+        if (state.outsideRandomness) refuse('conflict', '外部随机数已录入 / the outside randomness is already entered');
+        if (!value?.trim()) refuse('invalid', '不能为空 / must not be empty', 'value');
+      },
+    },
+  );
   setHandler(closePlan, async ({ actor }) => (await move('closed', actor.id), state), {
     validator: ({ actor }) => {
       requireRole(actor, 'coordinator', '仅执法大队（办公室）可以结束计划');
@@ -122,6 +140,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
         drawId: state.drawId!,
         drawName: input.number,
         planId: input.planId,
+        outsideRandomness: state.outsideRandomness,
         actor: 'system',
         timing: input.timing,
         deliverNotifications: input.deliverNotifications,

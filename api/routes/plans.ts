@@ -2,7 +2,17 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { createPlanRow } from '../../services/plans';
-import { approvePlan, closePlan, getPlanState, planWorkflow, planWorkflowId, sendBackPlan, submitPlan, type PlanState } from '../../workflows/plan';
+import {
+  approvePlan,
+  closePlan,
+  getPlanState,
+  planWorkflow,
+  planWorkflowId,
+  provideOutsideRandomness,
+  sendBackPlan,
+  submitPlan,
+  type PlanState,
+} from '../../workflows/plan';
 import { actorOf, type ApiDependencies } from '../context';
 import { route, type Route } from '../http';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -136,6 +146,13 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       ['leadership'],
     ),
     transition('send-back', '退回修改 / Send back with a comment (leadership)', z.strictObject({ comment: text(2000) }), sendBackPlan as UpdateDefinition<PlanState, [never]>, ['leadership']),
+    transition(
+      'outside-randomness',
+      '录入外部随机数（抽取前）/ Enter the outside randomness before the draw (auditor)',
+      z.strictObject({ value: text(500) }),
+      provideOutsideRandomness as UpdateDefinition<PlanState, [never]>,
+      ['auditor'],
+    ),
     transition('close', '结束计划 / Close the plan', z.strictObject({}), closePlan as UpdateDefinition<PlanState, [never]>, ['coordinator']),
   ];
 }

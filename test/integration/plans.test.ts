@@ -48,7 +48,7 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
     expect(drafted.body).toMatchObject({ status: 'draft', number: expect.stringMatching(/^坛商抽查〔\d{4}〕\d+号$/) });
     const id = drafted.body.id as string;
-    const drawAt = () => new Date(Date.now() + 2_000).toISOString();
+    const drawAt = () => new Date(Date.now() + 3_000).toISOString();
 
     // Nothing takes effect before approval: leadership cannot approve a draft, an officer cannot approve at all.
     expect((await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: drawAt() }, testUsers.leadership.headers)).status).toBe(409);
@@ -68,10 +68,17 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     // The draw is committed at approval (publishable) but has not run.
     const committed = await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}`, undefined, testUsers.auditor.headers);
     expect(committed.body).toMatchObject({ status: 'committed', seed: null, name: drafted.body.number });
+    // An auditor enters randomness nobody in the bureau controls, after the commitment is published.
+    const beacon = '公开随机信标 第 88321 轮';
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: beacon })).status).toBe(403);
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: beacon }, testUsers.auditor.headers)).status).toBe(200);
 
     const running = await eventually(() => call(system.baseUrl, 'GET', `/plans/${id}`, undefined, testUsers.leadership.headers).then((answer) => answer.body), (plan) => plan.status === 'in_progress');
     expect(running.caseIds).toHaveLength(3);
     expect(running.history.map((step: { status: string }) => step.status)).toEqual(['submitted', 'sent_back', 'submitted', 'scheduled', 'drawn', 'in_progress']);
+    const drawn = await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}/verification`, undefined, testUsers.auditor.headers);
+    expect(drawn.body).toMatchObject({ valid: true });
+    expect((await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}`, undefined, testUsers.auditor.headers)).body.outsideRandomness).toBe(beacon);
     const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 3);
     expect(cases.items.every((item: { origin: string }) => item.origin === 'random')).toBe(true);
 
