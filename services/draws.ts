@@ -7,6 +7,7 @@ import { chinaDate } from '../domain/deadlines';
 import {
   ALGORITHM_VERSION,
   commit,
+  riskFlags,
   runDraw,
   snapshotHash,
   verifyDraw,
@@ -23,20 +24,22 @@ export interface DrawScope {
 }
 
 /**
- * The eligible pool as the directories stand now. Risk flags (R6) come from the bureau's own records:
- * a blacklist entry (dishonest), a penalty (violation record), two or more complaint cases in a year.
+ * The eligible pool as the directories stand now. Risk flags (R6) are those noted on the entity (with their
+ * source), plus what the bureau's own records show: a blacklist entry (dishonest), a penalty (violation
+ * record), two or more complaint cases in a year.
  */
 export async function freezeSnapshot(db: Db, scope: DrawScope, now = new Date()): Promise<DrawSnapshot> {
   const yearStart = new Date(`${chinaDate(now).slice(0, 4)}-01-01T00:00:00+08:00`);
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
   const categories = scope.categories?.length ? scope.categories : null;
   const streets = scope.streets?.length ? scope.streets : null;
-  const targets = await db.$queryRaw<Array<{ id: string; uscc: string; category: string | null; street: string | null; inspections: number; complaints: number; dishonest: boolean; violation: boolean }>>`
+  const targets = await db.$queryRaw<Array<{ id: string; uscc: string; category: string | null; street: string | null; inspections: number; complaints: number; dishonest: boolean; violation: boolean; noted: string[] }>>`
     select e.id::text as id, e.uscc, e.category, e.street,
       (select count(*)::int from "InspectionCase" c where c."entityId" = e.id and c.origin = 'random' and c."openedAt" >= ${yearStart}) as inspections,
       (select count(*)::int from "InspectionCase" c where c."entityId" = e.id and c.origin = 'complaint' and c."openedAt" >= ${yearAgo}) as complaints,
       exists (select 1 from "BlacklistEntry" b where b."entityId" = e.id) as dishonest,
-      exists (select 1 from "Disposition" d join "InspectionCase" c on c.id = d."caseId" where c."entityId" = e.id and d.kind = 'penalty') as violation
+      exists (select 1 from "Disposition" d join "InspectionCase" c on c.id = d."caseId" where c."entityId" = e.id and d.kind = 'penalty') as violation,
+      array(select distinct f.flag from "EntityRiskFlag" f where f."entityId" = e.id and f."clearedAt" is null) as noted
     from "Entity" e
     where e."legalStatus" = 'operating'
       and (${categories}::text[] is null or e.category = any(${categories}::text[]))
@@ -58,9 +61,12 @@ export async function freezeSnapshot(db: Db, scope: DrawScope, now = new Date())
       street: target.street ?? '',
       inspectionsThisYear: target.inspections,
       riskFlags: [
-        ...(target.complaints >= 2 ? (['complaints'] as RiskFlag[]) : []),
-        ...(target.dishonest ? (['dishonest'] as RiskFlag[]) : []),
-        ...(target.violation ? (['violation_record'] as RiskFlag[]) : []),
+        ...new Set([
+          ...target.noted.filter((flag): flag is RiskFlag => (riskFlags as readonly string[]).includes(flag)),
+          ...(target.complaints >= 2 ? (['complaints'] as RiskFlag[]) : []),
+          ...(target.dishonest ? (['dishonest'] as RiskFlag[]) : []),
+          ...(target.violation ? (['violation_record'] as RiskFlag[]) : []),
+        ]),
       ],
     })),
     officers: officers.map((officer) => ({

@@ -31,6 +31,30 @@ export async function findEntity(db: Db, id: string) {
   return entity;
 }
 
+/** The entity with its legal-status history and its risk flags, current and cleared (R1, R6). */
+export async function entityWithHistory(db: Db, id: string) {
+  const entity = await db.entity.findUnique({
+    where: { id },
+    include: { statusChanges: { orderBy: { changedAt: 'asc' } }, riskFlags: { orderBy: { notedAt: 'asc' } } },
+  });
+  if (!entity) throw new DomainError('not_found', `检查对象不存在 / no entity ${id}`);
+  return entity;
+}
+
+export async function noteRiskFlag(db: Db, id: string, flag: string, source: string, actor: string) {
+  await findEntity(db, id);
+  const active = await db.entityRiskFlag.findFirst({ where: { entityId: id, flag, clearedAt: null } });
+  if (active) throw new DomainError('conflict', '该风险标记已存在 / this risk flag is already set', [{ field: 'body.flag', message: '已存在 / already set' }]);
+  await db.entityRiskFlag.create({ data: { id: randomUUID(), entityId: id, flag, source, notedBy: actor, notedAt: new Date() } });
+  return entityWithHistory(db, id);
+}
+
+export async function clearRiskFlag(db: Db, id: string, flag: string) {
+  const { count } = await db.entityRiskFlag.updateMany({ where: { entityId: id, flag, clearedAt: null }, data: { clearedAt: new Date() } });
+  if (count === 0) throw new DomainError('not_found', `没有生效的风险标记 ${flag} / no active risk flag ${flag}`);
+  return entityWithHistory(db, id);
+}
+
 /**
  * R1: the directory follows the entity's legal status. An entity that leaves the market (deregistered,
  * revoked, moved out) is never drawn again, and its open cases end with that reason.
@@ -44,15 +68,21 @@ export async function changeLegalStatus(
   { db, temporal }: { db: Db; temporal: Client },
   id: string,
   legalStatus: LegalStatus,
-  expectedVersion?: string,
+  expectedVersion: string | undefined,
+  change: { actor: string; reason?: string },
 ) {
   const current = await findEntity(db, id);
   const stale = () =>
     new DomainError('precondition_failed', '检查对象已被他人修改，请重新读取后再改 / the entity changed since you read it: read it again');
   if (expectedVersion !== undefined && expectedVersion !== entityVersion(current)) throw stale();
   // The version guard is in the write itself, so a change made between our read and this write also counts.
-  const { count } = await db.entity.updateMany({ where: { id, updatedAt: current.updatedAt }, data: { legalStatus } });
-  if (count === 0) throw stale();
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.entity.updateMany({ where: { id, updatedAt: current.updatedAt }, data: { legalStatus } });
+    if (count === 0) throw stale();
+    await tx.entityStatusChange.create({
+      data: { id: randomUUID(), entityId: id, fromStatus: current.legalStatus, toStatus: legalStatus, reason: change.reason ?? null, changedBy: change.actor, changedAt: new Date() },
+    });
+  });
   const entity = await findEntity(db, id);
   if (legalStatus === 'operating') return { entity, endedCases: [] as string[] };
   const open = await db.inspectionCase.findMany({ where: { entityId: id, closedAt: null }, select: { id: true, workflowId: true } });

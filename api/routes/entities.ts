@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { checkUscc } from '../../domain/uscc';
-import { changeLegalStatus, entityVersion, findEntity, registerEntity } from '../../services/entities';
+import { riskFlags } from '../../domain/draw';
+import { changeLegalStatus, clearRiskFlag, entityVersion, entityWithHistory, noteRiskFlag, registerEntity } from '../../services/entities';
 import { applyEntityImport, exportEntities, planEntityImport } from '../../services/entityImport';
-import type { ApiDependencies } from '../context';
+import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
 
 export const usccSchema = z
@@ -61,6 +62,32 @@ const importSchema = z.strictObject({
 
 export function entityRoutes({ db, temporal }: ApiDependencies) {
   return [
+    route({
+      method: 'post',
+      path: '/entities/:id/risk-flags',
+      summary: '登记风险标记及来源 / Note a risk flag with its source (R6)',
+      tags: ['entities'],
+      access: ['coordinator'],
+      params: idParams,
+      body: z.strictObject({ flag: z.enum(riskFlags), source: z.string().trim().min(2).max(500).meta({ description: '信息来源，如 12345 热线、经营异常名录公告 / where it comes from' }) }),
+      responses: { 200: { description: 'the entity with its flags' }, 404: { description: 'no such entity' }, 409: { description: 'the flag is already set' } },
+      async handler({ params, body, req }) {
+        return { status: 200, body: await noteRiskFlag(db, params.id, body.flag, body.source, actorOf(req).id) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/entities/:id/risk-flags/clear',
+      summary: '解除风险标记 / Clear a risk flag (its history stays)',
+      tags: ['entities'],
+      access: ['coordinator'],
+      params: idParams,
+      body: z.strictObject({ flag: z.enum(riskFlags), reason: z.string().trim().min(2).max(500) }),
+      responses: { 200: { description: 'the entity with its flags' }, 404: { description: 'no such active flag' } },
+      async handler({ params, body }) {
+        return { status: 200, body: await clearRiskFlag(db, params.id, body.flag) };
+      },
+    }),
     route({
       method: 'get',
       path: '/entities',
@@ -152,7 +179,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       params: idParams,
       responses: { 200: { description: 'the entity', schema: entitySchema }, 404: { description: 'no such entity' } },
       async handler({ params }) {
-        const entity = await findEntity(db, params.id);
+        const entity = await entityWithHistory(db, params.id);
         return { status: 200, body: entity, headers: { etag: entityVersion(entity) } };
       },
     }),
@@ -163,14 +190,17 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       tags: ['entities'],
       access: ['coordinator'],
       params: idParams,
-      body: z.strictObject({ legalStatus: entitySchema.shape.legalStatus }),
+      body: z.strictObject({ legalStatus: entitySchema.shape.legalStatus, reason: z.string().trim().min(1).max(500).optional() }),
       responses: {
         200: { description: 'the entity and the cases that end', schema: z.object({ entity: entitySchema, endedCases: z.array(z.uuid()) }) },
         404: { description: 'no such entity' },
         412: { description: 'If-Match names a version that is no longer current' },
       },
       async handler({ params, body, req }) {
-        const changed = await changeLegalStatus({ db, temporal }, params.id, body.legalStatus, req.header('if-match'));
+        const changed = await changeLegalStatus({ db, temporal }, params.id, body.legalStatus, req.header('if-match'), {
+          actor: actorOf(req).id,
+          reason: body.reason,
+        });
         return { status: 200, body: changed, headers: { etag: entityVersion(changed.entity) } };
       },
     }),

@@ -124,3 +124,31 @@ describe('R1 bulk import and export of the target directory', () => {
     expect(page.body.total).toBeGreaterThan(2);
   });
 });
+
+describe('R1 R6 the directory keeps each entity\'s status history and risk flags', () => {
+  it('R1 a status change is recorded with who, when, from, to and why; the history stays when the entity leaves the market', async () => {
+    const created = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '金坛某汽车销售服务有限公司' });
+    await call(system.baseUrl, 'POST', `/entities/${created.body.id}/legal-status`, { legalStatus: 'revoked', reason: '被吊销营业执照（市场监管局公告）' });
+    const read = await call(system.baseUrl, 'GET', `/entities/${created.body.id}`);
+    expect(read.body.statusChanges).toEqual([
+      expect.objectContaining({ fromStatus: 'operating', toStatus: 'revoked', reason: '被吊销营业执照（市场监管局公告）', changedBy: testUsers.coordinator.id }),
+    ]);
+  });
+
+  it('R6 a noted risk flag keeps its source, feeds the draw\'s pool, and once cleared stays in the history', async () => {
+    const created = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '金坛某加油站', category: 'refined_oil_retailer', street: '指前镇' });
+    const noted = await call(system.baseUrl, 'POST', `/entities/${created.body.id}/risk-flags`, { flag: 'safety_hazard', source: '应急管理局通报 2026-11' });
+    expect(noted.status, JSON.stringify(noted.body)).toBe(200);
+    expect(noted.body.riskFlags).toEqual([expect.objectContaining({ flag: 'safety_hazard', source: '应急管理局通报 2026-11', clearedAt: null })]);
+    expect((await call(system.baseUrl, 'POST', `/entities/${created.body.id}/risk-flags`, { flag: 'safety_hazard', source: '重复' })).status).toBe(409);
+
+    const { freezeSnapshot } = await import('../../services/draws');
+    const pool = await freezeSnapshot(system.db, { streets: ['指前镇'], categories: ['refined_oil_retailer'] });
+    expect(pool.targets.find((target) => target.id === created.body.id)?.riskFlags).toEqual(['safety_hazard']);
+
+    const cleared = await call(system.baseUrl, 'POST', `/entities/${created.body.id}/risk-flags/clear`, { flag: 'safety_hazard', reason: '隐患已整改销号' });
+    expect(cleared.body.riskFlags).toEqual([expect.objectContaining({ flag: 'safety_hazard', clearedAt: expect.any(String) })]);
+    const after = await freezeSnapshot(system.db, { streets: ['指前镇'], categories: ['refined_oil_retailer'] });
+    expect(after.targets.find((target) => target.id === created.body.id)?.riskFlags).toEqual([]);
+  });
+});
