@@ -38,6 +38,12 @@ const conflictSchema = z.strictObject({
 });
 
 export function officerRoutes({ db }: ApiDependencies) {
+  async function readOfficer(id: string) {
+    const officer = await db.officer.findUnique({ where: { id }, include: { postings: { orderBy: { changedAt: 'asc' } } } });
+    if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${id}`);
+    return { ...officer, certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10) };
+  }
+
   return [
     route({
       method: 'post',
@@ -74,9 +80,50 @@ export function officerRoutes({ db }: ApiDependencies) {
       params: idParams,
       responses: { 200: { description: 'the officer', schema: officerSchema }, 404: { description: 'no such officer' } },
       async handler({ params }) {
+        return { status: 200, body: await readOfficer(params.id) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/officers/:id/posting',
+      summary: '调整单位或岗位（留有记录）/ Move an officer to another unit or post; the move is recorded (R2)',
+      tags: ['officers'],
+      access: ['coordinator'],
+      params: idParams,
+      body: z.strictObject({ unit: text(100), reason: text(500).optional() }),
+      responses: { 200: { description: 'the officer with their postings' }, 404: { description: 'no such officer' } },
+      async handler({ params, body, req }) {
         const officer = await db.officer.findUnique({ where: { id: params.id } });
         if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${params.id}`);
-        return { status: 200, body: { ...officer, certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10) } };
+        await db.$transaction([
+          db.officer.update({ where: { id: officer.id }, data: { unit: body.unit } }),
+          db.officerPosting.create({
+            data: { id: randomUUID(), officerId: officer.id, fromUnit: officer.unit, toUnit: body.unit, reason: body.reason ?? null, changedBy: actorOf(req).id, changedAt: new Date() },
+          }),
+        ]);
+        return { status: 200, body: await readOfficer(officer.id) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/officers/:id/certificate',
+      summary: '执法证延期或收回 / Renew or withdraw an enforcement certificate (R2)',
+      tags: ['officers'],
+      access: ['coordinator'],
+      params: idParams,
+      body: z.strictObject({ certificateValidUntil: date.optional(), withdrawn: z.boolean().optional(), reason: text(500) }),
+      responses: { 200: { description: 'the officer' }, 404: { description: 'no such officer' } },
+      async handler({ params, body }) {
+        const officer = await db.officer.findUnique({ where: { id: params.id } });
+        if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${params.id}`);
+        await db.officer.update({
+          where: { id: officer.id },
+          data: {
+            ...(body.certificateValidUntil ? { certificateValidUntil: new Date(body.certificateValidUntil) } : {}),
+            ...(body.withdrawn !== undefined ? { certificateWithdrawn: body.withdrawn } : {}),
+          },
+        });
+        return { status: 200, body: await readOfficer(officer.id) };
       },
     }),
     route({

@@ -149,3 +149,24 @@ describe('R19 reading a case is cheap unless the live state is asked for', () =>
     expect(live.body.workflow.state).toMatchObject({ caseId: opened.body.id, status: 'awaiting_inspection' });
   });
 });
+
+describe('R2 the officer directory follows people as they move and as certificates lapse', () => {
+  it('R2 a move between units is recorded, not overwritten', async () => {
+    const officer = await registerOfficer(system.baseUrl);
+    const moved = await call(system.baseUrl, 'POST', `/officers/${officer.id}/posting`, { unit: '市场运行科', reason: '岗位调整' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ unit: '市场运行科', postings: [expect.objectContaining({ fromUnit: '商务综合行政执法大队', toUnit: '市场运行科', reason: '岗位调整' })] });
+  });
+
+  it('R2 an officer whose certificate is withdrawn or has expired cannot be put on a team', async () => {
+    const entity = await registerEntity();
+    const [a, b] = await team();
+    await call(system.baseUrl, 'POST', `/officers/${a}/certificate`, { withdrawn: true, reason: '调离执法岗位，收回执法证' });
+    const expired = await registerOfficer(system.baseUrl, { certificateValidUntil: '2020-12-31' });
+    for (const members of [[a, b], [expired.id, b]]) {
+      const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: members });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors[0]).toMatchObject({ field: 'body.team', message: expect.stringContaining('R2') });
+    }
+  });
+});
