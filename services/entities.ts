@@ -13,6 +13,8 @@ export interface NewEntity {
   address?: string;
   street?: string;
   category?: string;
+  grade?: string;
+  riskLevel?: string;
 }
 
 export async function registerEntity(db: Db, entity: NewEntity) {

@@ -17,6 +17,8 @@ export const entityColumns = [
   { field: 'address', zh: '地址', required: false },
   { field: 'street', zh: '街道镇', required: false },
   { field: 'category', zh: '类别', required: false },
+  { field: 'grade', zh: '分级', required: false },
+  { field: 'riskLevel', zh: '风险等级', required: false },
 ] as const;
 type EntityField = (typeof entityColumns)[number]['field'];
 
@@ -84,6 +86,8 @@ export async function planEntityImport(db: Db, format: TableFormat, content: Buf
     if (!record.name) { plan.refused.push({ line, field: 'name', reason: '必填 / required' }); continue; }
     const tooLong = entityColumns.find(({ field }) => (record[field]?.length ?? 0) > 300);
     if (tooLong) { plan.refused.push({ line, field: tooLong.field, reason: '最多 300 字 / at most 300 characters' }); continue; }
+    if (record.grade && !['A', 'B', 'C', 'D'].includes(record.grade)) { plan.refused.push({ line, field: 'grade', reason: '应为 A、B、C 或 D / must be A, B, C or D' }); continue; }
+    if (record.riskLevel && !['low', 'medium', 'high'].includes(record.riskLevel)) { plan.refused.push({ line, field: 'riskLevel', reason: '应为 low、medium 或 high / must be low, medium or high' }); continue; }
     if (seen.has(check.uscc)) { plan.refused.push({ line, field: 'uscc', reason: `与第 ${seen.get(check.uscc)} 行重复 / repeats line ${seen.get(check.uscc)}` }); continue; }
     seen.set(check.uscc, line);
     const normalised = { ...record, uscc: check.uscc };

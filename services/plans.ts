@@ -81,6 +81,49 @@ export async function recordPlanStatus(
 }
 
 /**
+ * R5: how far the year stands from full coverage — the entities in the annual plan's scope, those already
+ * randomly inspected in its period, and how many targets the monthly plans inside the period add up to.
+ */
+export async function planCoverage(db: Db, planId: string) {
+  const plan = await db.plan.findUnique({ where: { id: planId } });
+  if (!plan) throw new DomainError('not_found', `计划不存在 / no plan ${planId}`);
+  const items = await db.inspectionItem.findMany({ where: { code: { in: plan.itemCodes } } });
+  const scope = plan.scope as { categories?: string[]; streets?: string[] };
+  const itemCategories = [...new Set(items.flatMap((item) => item.categories))];
+  const categories = scope.categories?.length ? scope.categories.filter((category) => itemCategories.includes(category)) : itemCategories;
+  const inScope = {
+    legalStatus: 'operating' as const,
+    category: { in: categories },
+    ...(scope.streets?.length ? { street: { in: scope.streets } } : {}),
+  };
+  const periodEnd = new Date(plan.periodEnd.getTime() + 86_400_000);
+  const [entitiesInScope, inspected, monthly] = await Promise.all([
+    db.entity.count({ where: inScope }),
+    db.entity.count({ where: { ...inScope, cases: { some: { origin: 'random', openedAt: { gte: plan.periodStart, lt: periodEnd } } } } }),
+    plan.kind === 'annual'
+      ? db.plan.findMany({
+          where: { kind: 'monthly', periodStart: { gte: plan.periodStart }, periodEnd: { lte: plan.periodEnd } },
+          orderBy: { periodStart: 'asc' },
+          select: { id: true, number: true, title: true, periodStart: true, status: true, targetCount: true },
+        })
+      : Promise.resolve([]),
+  ]);
+  const counted = monthly.filter((month) => !['draft', 'sent_back'].includes(month.status));
+  const planned = counted.reduce((sum, month) => sum + month.targetCount, 0);
+  return {
+    planId,
+    entitiesInScope,
+    inspected,
+    remaining: entitiesInScope - inspected,
+    monthlyPlans: monthly.map((month) => ({ ...month, periodStart: month.periodStart.toISOString().slice(0, 10) })),
+    plannedByMonthlyPlans: planned,
+    /** Targets still to plan for full coverage, counting what approved monthly plans have yet to draw. */
+    shortfall: Math.max(0, entitiesInScope - Math.max(inspected, planned)),
+    fullCoverageReachable: Math.max(inspected, planned) >= entitiesInScope,
+  };
+}
+
+/**
  * Commits the plan's draw (R8, R20): the pool is the plan's scope, narrowed to the categories its items
  * cover; the inspection date is the draw's day. Refused, naming what is short, when the draw is infeasible.
  */

@@ -27,6 +27,8 @@ const newEntitySchema = z.strictObject({
   address: text(300).optional(),
   street: text(100).optional(),
   category: text(100).optional(),
+  grade: z.enum(['A', 'B', 'C', 'D']).optional().meta({ description: '分类分级 / the bureau\'s grade' }),
+  riskLevel: z.enum(['low', 'medium', 'high']).optional(),
 });
 
 export const entitySchema = z.object({
@@ -37,6 +39,8 @@ export const entitySchema = z.object({
   address: z.string().nullable(),
   street: z.string().nullable(),
   category: z.string().nullable(),
+  grade: z.string().nullable(),
+  riskLevel: z.string().nullable(),
   legalStatus: z.enum(['operating', 'deregistered', 'revoked', 'moved_out']),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

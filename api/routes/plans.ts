@@ -1,7 +1,7 @@
 // 随机抽查事项 (R3) and 抽查计划 (R4): plans take effect only when leadership approves them.
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
-import { createPlanRow } from '../../services/plans';
+import { createPlanRow, planCoverage } from '../../services/plans';
 import {
   approvePlan,
   closePlan,
@@ -135,6 +135,18 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       responses: { 200: { description: 'the plan' }, 404: { description: 'no such plan' } },
       async handler({ params }) {
         return { status: 200, body: await readPlan(params.id) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/plans/:id/coverage',
+      summary: '全覆盖进度：范围内对象、已抽查、月度计划合计 / Coverage: entities in scope, inspected, monthly plans\' targets (R5)',
+      tags: ['plans'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      params: idParams,
+      responses: { 200: { description: 'how far the period stands from full coverage' }, 404: { description: 'no such plan' } },
+      async handler({ params }) {
+        return { status: 200, body: await planCoverage(db, params.id) };
       },
     }),
     transition('submit', '报送审批 / Submit for approval', z.strictObject({}), submitPlan as UpdateDefinition<PlanState, [never]>, ['coordinator']),

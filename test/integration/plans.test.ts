@@ -99,3 +99,21 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     expect((await call(system.baseUrl, 'GET', `/plans/${drafted.body.id}`, undefined, testUsers.leadership.headers)).body.status).toBe('submitted');
   });
 });
+
+describe('R5 the annual plan shows how its monthly plans add up to full coverage', () => {
+  it('R5 coverage counts entities in scope, those inspected, and the targets of submitted monthly plans', async () => {
+    const annual = await call(system.baseUrl, 'POST', '/plans', { ...planBody, kind: 'annual', title: '2026年度计划', periodStart: '2026-01-01', periodEnd: '2026-12-31' });
+    const coverage = () => call(system.baseUrl, 'GET', `/plans/${annual.body.id}/coverage`, undefined, testUsers.leadership.headers).then((answer) => answer.body);
+    const before = await coverage();
+    expect(before.entitiesInScope).toBe(8);
+    expect(before.remaining).toBe(before.entitiesInScope - before.inspected);
+
+    const monthly = await call(system.baseUrl, 'POST', '/plans', { ...planBody, title: '12月补充抽查', targetCount: 8 });
+    expect((await coverage()).plannedByMonthlyPlans).toBe(before.plannedByMonthlyPlans); // a draft does not count
+    await call(system.baseUrl, 'POST', `/plans/${monthly.body.id}/submit`, {});
+    const after = await coverage();
+    expect(after.plannedByMonthlyPlans).toBe(before.plannedByMonthlyPlans + 8);
+    expect(after.monthlyPlans.map((plan: { id: string }) => plan.id)).toContain(monthly.body.id);
+    expect(after).toMatchObject({ fullCoverageReachable: true, shortfall: 0 });
+  });
+});

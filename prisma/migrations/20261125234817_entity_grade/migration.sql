@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Entity" ADD COLUMN     "grade" TEXT,
+ADD COLUMN     "riskLevel" TEXT;
+
