@@ -6,8 +6,7 @@ import { searchAttributes } from '../config/temporal';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
-import { getCaseState, type CaseState, type CaseTiming } from '../workflows/caseMessages';
-import { awaitCaseOpened, declareConflict } from '../workflows/caseMessages';
+import { awaitCaseOpened, declareConflict, getCaseState, type CaseState, type CaseTiming } from '../workflows/caseMessages';
 import type { inspectionCaseWorkflow } from '../workflows/inspectionCase';
 import type { UpdateDefinition } from '@temporalio/common';
 

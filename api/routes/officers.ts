@@ -93,8 +93,7 @@ export function officerRoutes({ db }: ApiDependencies) {
       body: z.strictObject({ unit: text(100), reason: text(500).optional() }),
       responses: { 200: { description: 'the officer with their postings' }, 404: { description: 'no such officer' } },
       async handler({ params, body, req }) {
-        const officer = await db.officer.findUnique({ where: { id: params.id } });
-        if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${params.id}`);
+        const officer = await readOfficer(params.id);
         await db.$transaction([
           db.officer.update({ where: { id: officer.id }, data: { unit: body.unit } }),
           db.officerPosting.create({
@@ -114,8 +113,7 @@ export function officerRoutes({ db }: ApiDependencies) {
       body: z.strictObject({ certificateValidUntil: date.optional(), withdrawn: z.boolean().optional(), reason: text(500) }),
       responses: { 200: { description: 'the officer' }, 404: { description: 'no such officer' } },
       async handler({ params, body }) {
-        const officer = await db.officer.findUnique({ where: { id: params.id } });
-        if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${params.id}`);
+        const officer = await readOfficer(params.id);
         await db.officer.update({
           where: { id: officer.id },
           data: {
