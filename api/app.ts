@@ -88,8 +88,9 @@ export function createApp(dependencies: ApiDependencies) {
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(cors(dependencies.corsOrigins));
   app.use(jsonBodiesOnly);
-  // Bulk imports carry whole files; everything else stays small.
-  app.use('/entities/import', express.json({ limit: '20mb' }));
+  // Bulk imports (every directory's `…/import`) carry whole files; everything else stays small.
+  const bulkJson = express.json({ limit: '20mb' });
+  app.use((req, res, next) => (req.method === 'POST' && req.path.endsWith('/import') ? bulkJson(req, res, next) : next()));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use(authentication(dependencies));
   app.use(anonymousRateLimit(dependencies.publicRateLimitPerMinute));

@@ -29,6 +29,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** What the write changed, kept in its audit entry: `{ before, after }` of the record it updated (R20). */
+  audit?: Prisma.InputJsonObject;
 }
 
 /** Who may call a route (R18): anyone, anyone signed in, or holders of one of the roles. */
@@ -162,7 +164,7 @@ export function mount(router: Router, routes: Route[], db: Db): void {
             action: `${definition.method.toUpperCase()} ${definition.path}`,
             target: (params as { id?: string }).id ?? (typeof created === 'string' ? created : null),
             reason: typeof (body as { reason?: unknown } | undefined)?.reason === 'string' ? (body as { reason: string }).reason : null,
-            data: { status: answered.status, requestId: String(res.getHeader('x-request-id') ?? '') },
+            data: { status: answered.status, requestId: String(res.getHeader('x-request-id') ?? ''), ...answered.audit },
           });
         }
         return answered;

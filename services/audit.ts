@@ -11,6 +11,12 @@ export interface AuditRecord {
   data?: Prisma.InputJsonValue;
 }
 
+/** What a write to a directory record replaced, for its audit entry (R20). */
+export type Change = {
+  before: Prisma.InputJsonObject;
+  after: Prisma.InputJsonObject;
+};
+
 // One writer at a time extends the chain; other transactions wait on this lock, not on each other's rows.
 const AUDIT_CHAIN_LOCK = 20_181_042;
 

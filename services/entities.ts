@@ -1,10 +1,11 @@
 // 检查对象 (R1): the minimum the first case slice needs — register an entity, read it back.
 import { randomUUID } from 'node:crypto';
-import type { LegalStatus } from '@prisma/client';
+import type { LegalStatus, Prisma } from '@prisma/client';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { entityLeftMarket } from '../workflows/caseMessages';
 import { DomainError } from '../domain/errors';
+import type { Change } from './audit';
 
 export interface NewEntity {
   uscc: string;
@@ -43,18 +44,33 @@ export async function entityWithHistory(db: Db, id: string) {
   return entity;
 }
 
+/** The entity's active risk flags with their sources, locked until the transaction ends. */
+async function activeRiskFlags(tx: Prisma.TransactionClient, id: string): Promise<Record<string, string>> {
+  await tx.$executeRaw`select 1 from "Entity" where id = ${id}::uuid for update`;
+  const flags = await tx.entityRiskFlag.findMany({ where: { entityId: id, clearedAt: null }, orderBy: { notedAt: 'asc' } });
+  return Object.fromEntries(flags.map((row) => [row.flag, row.source]));
+}
+
 export async function noteRiskFlag(db: Db, id: string, flag: string, source: string, actor: string) {
   await findEntity(db, id);
-  const active = await db.entityRiskFlag.findFirst({ where: { entityId: id, flag, clearedAt: null } });
-  if (active) throw new DomainError('conflict', '该风险标记已存在 / this risk flag is already set', [{ field: 'body.flag', message: '已存在 / already set' }]);
-  await db.entityRiskFlag.create({ data: { id: randomUUID(), entityId: id, flag, source, notedBy: actor, notedAt: new Date() } });
-  return entityWithHistory(db, id);
+  const change = await db.$transaction(async (tx): Promise<Change> => {
+    const before = await activeRiskFlags(tx, id);
+    if (flag in before) throw new DomainError('conflict', '该风险标记已存在 / this risk flag is already set', [{ field: 'body.flag', message: '已存在 / already set' }]);
+    await tx.entityRiskFlag.create({ data: { id: randomUUID(), entityId: id, flag, source, notedBy: actor, notedAt: new Date() } });
+    return { before: { riskFlags: before }, after: { riskFlags: { ...before, [flag]: source } } };
+  });
+  return { entity: await entityWithHistory(db, id), change };
 }
 
 export async function clearRiskFlag(db: Db, id: string, flag: string) {
-  const { count } = await db.entityRiskFlag.updateMany({ where: { entityId: id, flag, clearedAt: null }, data: { clearedAt: new Date() } });
-  if (count === 0) throw new DomainError('not_found', `没有生效的风险标记 ${flag} / no active risk flag ${flag}`);
-  return entityWithHistory(db, id);
+  const change = await db.$transaction(async (tx): Promise<Change> => {
+    const before = await activeRiskFlags(tx, id);
+    if (!(flag in before)) throw new DomainError('not_found', `没有生效的风险标记 ${flag} / no active risk flag ${flag}`);
+    await tx.entityRiskFlag.updateMany({ where: { entityId: id, flag, clearedAt: null }, data: { clearedAt: new Date() } });
+    const { [flag]: _cleared, ...after } = before;
+    return { before: { riskFlags: before }, after: { riskFlags: after } };
+  });
+  return { entity: await entityWithHistory(db, id), change };
 }
 
 /**
@@ -86,9 +102,10 @@ export async function changeLegalStatus(
     });
   });
   const entity = await findEntity(db, id);
-  if (legalStatus === 'operating') return { entity, endedCases: [] as string[] };
+  const statusChange: Change = { before: { legalStatus: current.legalStatus }, after: { legalStatus } };
+  if (legalStatus === 'operating') return { entity, endedCases: [] as string[], change: statusChange };
   const open = await db.inspectionCase.findMany({ where: { entityId: id, closedAt: null }, select: { id: true, workflowId: true } });
   const at = new Date().toISOString();
   await Promise.all(open.map((row) => temporal.workflow.getHandle(row.workflowId).signal(entityLeftMarket, { legalStatus, at })));
-  return { entity, endedCases: open.map((row) => row.id) };
+  return { entity, endedCases: open.map((row) => row.id), change: statusChange };
 }

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { checkUscc } from '../../domain/uscc';
 import { riskFlags } from '../../domain/draw';
 import { changeLegalStatus, clearRiskFlag, entityVersion, entityWithHistory, noteRiskFlag, registerEntity } from '../../services/entities';
-import { applyEntityImport, exportEntities, planEntityImport } from '../../services/entityImport';
+import { entityDirectory } from '../../services/entityImport';
 import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
+import { directoryFileRoutes } from './directoryFiles';
 
 export const usccSchema = z
   .string({ error: '必填 / required' })
@@ -58,12 +59,6 @@ const listQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-const importSchema = z.strictObject({
-  format: z.enum(['csv', 'xlsx']),
-  content: z.string().min(1).meta({ description: 'CSV as text, or the XLSX file base64-encoded' }),
-  dryRun: z.boolean().default(true).meta({ description: 'true: only report what would happen' }),
-});
-
 export function entityRoutes({ db, temporal }: ApiDependencies) {
   return [
     route({
@@ -76,7 +71,8 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       body: z.strictObject({ flag: z.enum(riskFlags), source: z.string().trim().min(2).max(500).meta({ description: '信息来源，如 12345 热线、经营异常名录公告 / where it comes from' }) }),
       responses: { 200: { description: 'the entity with its flags' }, 404: { description: 'no such entity' }, 409: { description: 'the flag is already set' } },
       async handler({ params, body, req }) {
-        return { status: 200, body: await noteRiskFlag(db, params.id, body.flag, body.source, actorOf(req).id) };
+        const { entity, change } = await noteRiskFlag(db, params.id, body.flag, body.source, actorOf(req).id);
+        return { status: 200, body: entity, audit: change };
       },
     }),
     route({
@@ -89,7 +85,8 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       body: z.strictObject({ flag: z.enum(riskFlags), reason: z.string().trim().min(2).max(500) }),
       responses: { 200: { description: 'the entity with its flags' }, 404: { description: 'no such active flag' } },
       async handler({ params, body }) {
-        return { status: 200, body: await clearRiskFlag(db, params.id, body.flag) };
+        const { entity, change } = await clearRiskFlag(db, params.id, body.flag);
+        return { status: 200, body: entity, audit: change };
       },
     }),
     route({
@@ -114,49 +111,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
         return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
       },
     }),
-    route({
-      method: 'post',
-      path: '/entities/import',
-      summary: '批量导入检查对象（CSV/XLSX，可试运行）/ Bulk import entities from CSV or XLSX, with a dry run',
-      tags: ['entities'],
-      access: ['coordinator'],
-      body: importSchema,
-      responses: { 200: { description: 'what was (or would be) created, updated and refused, row by row' }, 422: { description: 'invalid request' } },
-      async handler({ body }) {
-        const content = body.format === 'csv' ? Buffer.from(body.content, 'utf8') : Buffer.from(body.content, 'base64');
-        const plan = await planEntityImport(db, body.format, content);
-        if (!body.dryRun) await applyEntityImport(db, plan);
-        return {
-          status: 200,
-          body: {
-            dryRun: body.dryRun,
-            applied: !body.dryRun,
-            created: plan.create.length,
-            updated: plan.update.length,
-            unchanged: plan.unchanged,
-            refused: plan.refused,
-            preview: { create: plan.create.slice(0, 100), update: plan.update.slice(0, 100) },
-          },
-        };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/entities/export',
-      summary: '导出检查对象名录 / Export the target directory as CSV or XLSX',
-      tags: ['entities'],
-      access: ['leadership', 'coordinator', 'auditor'],
-      query: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('xlsx') }),
-      responses: { 200: { description: 'the file' } },
-      async handler({ query, res }) {
-        const file = await exportEntities(db, query.format);
-        res
-          .type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .attachment(`entities.${query.format}`)
-          .send(file);
-        return { status: 200 };
-      },
-    }),
+    ...directoryFileRoutes(db, ['/entities', 'entities'], entityDirectory, newEntitySchema),
     route({
       method: 'post',
       path: '/entities',
@@ -201,11 +156,11 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
         412: { description: 'If-Match names a version that is no longer current' },
       },
       async handler({ params, body, req }) {
-        const changed = await changeLegalStatus({ db, temporal }, params.id, body.legalStatus, req.header('if-match'), {
+        const { change, ...changed } = await changeLegalStatus({ db, temporal }, params.id, body.legalStatus, req.header('if-match'), {
           actor: actorOf(req).id,
           reason: body.reason,
         });
-        return { status: 200, body: changed, headers: { etag: entityVersion(changed.entity) } };
+        return { status: 200, body: changed, headers: { etag: entityVersion(changed.entity) }, audit: change };
       },
     }),
   ];

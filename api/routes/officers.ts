@@ -2,14 +2,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
+import { officerDirectory } from '../../services/officerImport';
+import { changeCertificate, moveOfficer } from '../../services/officers';
 import { actorOf, principalOf, type ApiDependencies } from '../context';
 import { route } from '../http';
+import { directoryFileRoutes } from './directoryFiles';
 import { idParams } from './entities';
 
 const text = (max: number) => z.string().trim().min(1, '不能为空 / must not be empty').max(max);
 const date = z.iso.date('应为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date');
 
-const newOfficerSchema = z.strictObject({
+export const newOfficerSchema = z.strictObject({
   name: text(50),
   unit: text(100).optional(),
   gender: z.enum(['male', 'female']).optional(),
@@ -45,6 +48,8 @@ export function officerRoutes({ db }: ApiDependencies) {
   }
 
   return [
+    // Before `/officers/:id`, which would otherwise take "export" for an id.
+    ...directoryFileRoutes(db, ['/officers', 'officers'], officerDirectory, newOfficerSchema),
     route({
       method: 'post',
       path: '/officers',
@@ -93,14 +98,8 @@ export function officerRoutes({ db }: ApiDependencies) {
       body: z.strictObject({ unit: text(100), reason: text(500).optional() }),
       responses: { 200: { description: 'the officer with their postings' }, 404: { description: 'no such officer' } },
       async handler({ params, body, req }) {
-        const officer = await readOfficer(params.id);
-        await db.$transaction([
-          db.officer.update({ where: { id: officer.id }, data: { unit: body.unit } }),
-          db.officerPosting.create({
-            data: { id: randomUUID(), officerId: officer.id, fromUnit: officer.unit, toUnit: body.unit, reason: body.reason ?? null, changedBy: actorOf(req).id, changedAt: new Date() },
-          }),
-        ]);
-        return { status: 200, body: await readOfficer(officer.id) };
+        const change = await moveOfficer(db, params.id, body.unit, body.reason, actorOf(req).id);
+        return { status: 200, body: await readOfficer(params.id), audit: change };
       },
     }),
     route({
@@ -113,15 +112,8 @@ export function officerRoutes({ db }: ApiDependencies) {
       body: z.strictObject({ certificateValidUntil: date.optional(), withdrawn: z.boolean().optional(), reason: text(500) }),
       responses: { 200: { description: 'the officer' }, 404: { description: 'no such officer' } },
       async handler({ params, body }) {
-        const officer = await readOfficer(params.id);
-        await db.officer.update({
-          where: { id: officer.id },
-          data: {
-            ...(body.certificateValidUntil ? { certificateValidUntil: new Date(body.certificateValidUntil) } : {}),
-            ...(body.withdrawn !== undefined ? { certificateWithdrawn: body.withdrawn } : {}),
-          },
-        });
-        return { status: 200, body: await readOfficer(officer.id) };
+        const change = await changeCertificate(db, params.id, body);
+        return { status: 200, body: await readOfficer(params.id), audit: change };
       },
     }),
     route({

@@ -1,6 +1,7 @@
 // 随机抽查事项 (R3) and 抽查计划 (R4): plans take effect only when leadership approves them.
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
+import { itemDirectory } from '../../services/itemImport';
 import { createPlanRow, planCoverage } from '../../services/plans';
 import {
   approvePlan,
@@ -16,6 +17,7 @@ import {
 import { actorOf, type ApiDependencies } from '../context';
 import { route, type Route } from '../http';
 import type { UpdateDefinition } from '@temporalio/common';
+import { directoryFileRoutes } from './directoryFiles';
 import { idParams } from './entities';
 
 const text = (max: number) => z.string().trim().min(1, '不能为空 / must not be empty').max(max);
@@ -95,6 +97,7 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
         return { status: 201, body: await db.inspectionItem.create({ data: body }) };
       },
     }),
+    ...directoryFileRoutes(db, ['/inspection-items', 'plans'], itemDirectory, itemSchema),
     route({
       method: 'get',
       path: '/inspection-items',

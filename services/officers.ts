@@ -1,0 +1,59 @@
+// 执法人员 (R2): changes to an officer's unit and certificate, each answered with its before and after so the
+// audit log shows what changed (R20).
+import { randomUUID } from 'node:crypto';
+import type { Officer, Prisma } from '@prisma/client';
+import type { Db } from '../db/client';
+import { DomainError } from '../domain/errors';
+import type { Change } from './audit';
+
+export interface NewOfficer {
+  name: string;
+  unit?: string;
+  gender?: 'male' | 'female';
+  certificateNumber: string;
+  certificateValidFrom?: string;
+  certificateValidUntil: string;
+  specialties: string[];
+}
+
+/** The officer, locked until the transaction ends: "before" is then exactly what this change replaces. */
+async function lockedOfficer(tx: Prisma.TransactionClient, id: string): Promise<Officer> {
+  await tx.$executeRaw`select 1 from "Officer" where id = ${id}::uuid for update`;
+  const officer = await tx.officer.findUnique({ where: { id } });
+  if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${id}`);
+  return officer;
+}
+
+/** A move between units is recorded, not overwritten; bulk imports record theirs the same way. */
+export function postingRecord(officer: Pick<Officer, 'id' | 'unit'>, toUnit: string, reason: string | null, actor: string): Prisma.OfficerPostingCreateManyInput {
+  return { id: randomUUID(), officerId: officer.id, fromUnit: officer.unit, toUnit, reason, changedBy: actor, changedAt: new Date() };
+}
+
+export async function moveOfficer(db: Db, id: string, unit: string, reason: string | undefined, actor: string): Promise<Change> {
+  return db.$transaction(async (tx) => {
+    const officer = await lockedOfficer(tx, id);
+    await tx.officer.update({ where: { id }, data: { unit } });
+    await tx.officerPosting.create({ data: postingRecord(officer, unit, reason ?? null, actor) });
+    return { before: { unit: officer.unit }, after: { unit } };
+  });
+}
+
+const certificateOf = (officer: Officer) => ({
+  certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10),
+  certificateWithdrawn: officer.certificateWithdrawn,
+});
+
+/** Renewal or withdrawal of the enforcement certificate; a withdrawn or expired one keeps the officer off teams. */
+export async function changeCertificate(db: Db, id: string, change: { certificateValidUntil?: string; withdrawn?: boolean }): Promise<Change> {
+  return db.$transaction(async (tx) => {
+    const before = await lockedOfficer(tx, id);
+    const after = await tx.officer.update({
+      where: { id },
+      data: {
+        ...(change.certificateValidUntil ? { certificateValidUntil: new Date(change.certificateValidUntil) } : {}),
+        ...(change.withdrawn !== undefined ? { certificateWithdrawn: change.withdrawn } : {}),
+      },
+    });
+    return { before: certificateOf(before), after: certificateOf(after) };
+  });
+}
