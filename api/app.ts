@@ -14,15 +14,18 @@ import { Metrics } from './metrics';
 import { errorMiddleware, notFoundMiddleware } from './problems';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
+import { dashboardRoutes } from './routes/dashboard';
 import { mountDocs } from './routes/docs';
 import { drawRoutes } from './routes/draws';
 import { entityRoutes } from './routes/entities';
+import { exportRoutes } from './routes/exports';
 import { healthRoutes } from './routes/health';
 import { notificationRoutes } from './routes/notifications';
 import { officerRoutes } from './routes/officers';
 import { planRoutes } from './routes/plans';
 import { oversightRoutes } from './routes/oversight';
 import { anonymousRateLimit, authentication, cors, jsonBodiesOnly } from './security';
+import { webRoutes } from './web';
 
 export function apiDependenciesFrom(config: ApiConfig, db: Db, temporal: Client): ApiDependencies {
   return {
@@ -42,6 +45,10 @@ export function apiDependenciesFrom(config: ApiConfig, db: Db, temporal: Client)
     metrics: new Metrics(),
     corsOrigins: config.CORS_ORIGINS,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    participationThresholds: {
+      minOfficersShare: config.PARTICIPATION_MIN_OFFICERS_SHARE,
+      minTaskShare: config.PARTICIPATION_MIN_TASK_SHARE,
+    },
   };
 }
 
@@ -56,6 +63,8 @@ export function apiRoutes(dependencies: ApiDependencies) {
     ...planRoutes(dependencies),
     ...notificationRoutes(dependencies),
     ...oversightRoutes(dependencies),
+    ...dashboardRoutes(dependencies),
+    ...exportRoutes(),
   ];
 }
 
@@ -88,10 +97,12 @@ export function createApp(dependencies: ApiDependencies) {
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(cors(dependencies.corsOrigins));
   app.use(jsonBodiesOnly);
-  // Bulk imports (every directory's `…/import`) carry whole files; everything else stays small.
+  // Bulk imports (every directory's `…/import`) and list exports carry whole files; everything else stays small.
   const bulkJson = express.json({ limit: '20mb' });
-  app.use((req, res, next) => (req.method === 'POST' && req.path.endsWith('/import') ? bulkJson(req, res, next) : next()));
+  app.use((req, res, next) => (req.method === 'POST' && (req.path.endsWith('/import') || req.path === '/exports') ? bulkJson(req, res, next) : next()));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  // The web application's pages and assets are public files: no token, and no place in the anonymous quota.
+  app.use(webRoutes());
   app.use(authentication(dependencies));
   app.use(anonymousRateLimit(dependencies.publicRateLimitPerMinute));
 

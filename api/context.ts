@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/inspectionCase';
+import type { ParticipationThresholds } from '../domain/oversight';
 import { actorOfPrincipal, type AuthSettings, type LoginThrottle, type Principal } from '../services/auth';
 import type { CaseTiming } from '../workflows/caseMessages';
 import type { Metrics } from './metrics';
@@ -18,6 +19,7 @@ export interface ApiDependencies {
   metrics: Metrics;
   corsOrigins: string[];
   publicRateLimitPerMinute: number;
+  participationThresholds: ParticipationThresholds;
 }
 
 declare module 'express-serve-static-core' {

@@ -66,6 +66,13 @@ function applyMigrations() {
   run(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/migrate.ts']);
 }
 
+/** Only the browser test needs Chromium: say how to get it rather than fail the set-up. */
+function checkChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) log(`Chromium for the browser test: ${chromium}`);
+  else log(`no Chromium at ${chromium}: the browser test needs it (Debian: apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
 try {
   checkNode();
   installPackages();
@@ -73,6 +80,7 @@ try {
   log(`Temporal CLI: ${temporal}`);
   generatePrismaClient();
   if (!ifNeeded) applyMigrations();
+  checkChromium();
   log('done');
 } catch (error) {
   console.error(`[setup] ${error instanceof Error ? error.message : String(error)}`);

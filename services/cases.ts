@@ -5,7 +5,8 @@ import type { Prisma } from '@prisma/client';
 import { searchAttributes } from '../config/temporal';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
-import { caseWorkflowId, finishedStatuses, type Actor, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
+import { caseWorkflowId, finishedStatuses, type Actor, type CaseOrigin, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
+import { yearBounds } from '../domain/oversight';
 import { awaitCaseOpened, declareConflict, getCaseState, type CaseState, type CaseTiming } from '../workflows/caseMessages';
 import type { inspectionCaseWorkflow } from '../workflows/inspectionCase';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -142,7 +143,17 @@ export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temp
   if (!row) throw new DomainError('not_found', `案件不存在 / no case ${caseId}`);
 
   const handle = temporal.workflow.getHandle(row.workflowId);
-  const description = await handle.describe();
+  // Who acted, by name: officers act under their directory id, the office and leadership under their user id.
+  const actorIds = [...new Set([...row.team, ...row.events.map((event) => event.actor), ...row.records.map((record) => record.recordedBy)])].filter((id) =>
+    /^[0-9a-f-]{36}$/.test(id),
+  );
+  const [description, officers, users] = await Promise.all([
+    handle.describe(),
+    db.officer.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, unit: true } }),
+    db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } }),
+  ]);
+  const memberById = new Map(officers.map((officer) => [officer.id, officer]));
+  const actorNames = Object.fromEntries([...users.map((user) => [user.id, user.displayName]), ...officers.map((officer) => [officer.id, officer.name])]);
   // A query needs a worker; leadership still gets the recorded status when none is running.
   const liveState =
     live && description.status.name === 'RUNNING'
@@ -158,6 +169,8 @@ export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temp
     originReason: row.originReason,
     planId: row.planId,
     team: row.team,
+    teamMembers: row.team.map((id) => memberById.get(id) ?? { id, name: id, unit: null }),
+    actorNames,
     openedBy: row.openedBy,
     openedAt: row.openedAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
@@ -190,6 +203,13 @@ export interface CaseFilter {
   officerId?: string;
   entityId?: string;
   overdue?: boolean;
+  origin?: CaseOrigin;
+  /** Opened in this year (China Standard Time). */
+  year?: number;
+  /** Escalated for a late revisit (R13, R19). */
+  escalated?: boolean;
+  /** The latest inspection result covered this item. */
+  itemCode?: string;
   page: number;
   pageSize: number;
 }
@@ -201,6 +221,12 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
     ...(filter.planId ? { planId: filter.planId } : {}),
     ...(filter.entityId ? { entityId: filter.entityId } : {}),
     ...(filter.officerId ? { team: { has: filter.officerId } } : {}),
+    ...(filter.origin ? { origin: filter.origin } : {}),
+    ...(filter.year ? { openedAt: { gte: yearBounds(filter.year).from, lt: yearBounds(filter.year).to } } : {}),
+    ...(filter.escalated ? { status: 'awaiting_revisit', escalationLevel: { gt: 0 } } : {}),
+    ...(filter.itemCode
+      ? { records: { some: { kind: 'inspection', data: { path: ['items'], array_contains: [{ itemCode: filter.itemCode }] } } } }
+      : {}),
     ...(filter.overdue
       ? {
           OR: [

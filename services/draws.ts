@@ -140,6 +140,30 @@ export function publicView(draw: DrawRow) {
   };
 }
 
+/** The draws, newest first, without their snapshots (which can be large). */
+export async function listDraws(db: Db, page: number, pageSize: number) {
+  const [total, rows] = await db.$transaction([
+    db.draw.count(),
+    db.draw.findMany({
+      select: { id: true, name: true, planId: true, status: true, algorithmVersion: true, snapshotHash: true, commitment: true, caseIds: true, createdAt: true, drawnAt: true },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    }),
+  ]);
+  return {
+    total,
+    page,
+    pageSize,
+    items: rows.map(({ caseIds, createdAt, drawnAt, ...draw }) => ({
+      ...draw,
+      cases: caseIds.length,
+      createdAt: createdAt.toISOString(),
+      drawnAt: drawnAt?.toISOString() ?? null,
+    })),
+  };
+}
+
 export async function findDraw(db: Db, id: string): Promise<DrawRow> {
   const draw = await db.draw.findUnique({ where: { id } });
   if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);

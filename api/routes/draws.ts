@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { riskFlags } from '../../domain/draw';
 import { DomainError } from '../../domain/errors';
-import { findDraw, prepareDraw, publicView, verifyStoredDraw } from '../../services/draws';
+import { findDraw, listDraws, prepareDraw, publicView, verifyStoredDraw } from '../../services/draws';
 import { drawWorkflow, drawWorkflowId } from '../../workflows/draw';
 import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
@@ -83,6 +83,18 @@ export function drawRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
           throw error;
         }
         return { status: 200, body: publicView(await findDraw(db, draw.id)) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/draws',
+      summary: '抽取记录列表 / The draws, newest first',
+      tags: ['draws'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      query: z.strictObject({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
+      responses: { 200: { description: 'a page of draws' } },
+      async handler({ query }) {
+        return { status: 200, body: await listDraws(db, query.page, query.pageSize) };
       },
     }),
     route({

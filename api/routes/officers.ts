@@ -78,6 +78,30 @@ export function officerRoutes({ db }: ApiDependencies) {
     }),
     route({
       method: 'get',
+      path: '/officers',
+      summary: '执法人员名录 / The officer directory: search by name, unit or certificate number',
+      tags: ['officers'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      query: z.strictObject({
+        q: z.string().trim().max(100).optional().meta({ description: '姓名、单位或执法证号 / name, unit or certificate number' }),
+        page: z.coerce.number().int().min(1).default(1),
+        pageSize: z.coerce.number().int().min(1).max(500).default(50),
+      }),
+      responses: { 200: { description: 'a page of officers, by name' } },
+      async handler({ query }) {
+        const where = query.q
+          ? { OR: [{ name: { contains: query.q } }, { unit: { contains: query.q } }, { certificateNumber: query.q }] }
+          : {};
+        const [total, rows] = await db.$transaction([
+          db.officer.count({ where }),
+          db.officer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+        ]);
+        const items = rows.map((officer) => ({ ...officer, certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10) }));
+        return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
+      },
+    }),
+    route({
+      method: 'get',
       path: '/officers/:id',
       summary: '查看执法人员 / Read an officer',
       tags: ['officers'],

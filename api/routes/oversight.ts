@@ -1,6 +1,7 @@
 // Audit log (R20), metrics, and the public disclosure of results (R16).
 import { z } from 'zod';
 import { verifyAudit } from '../../services/audit';
+import { listPublishedResults } from '../../services/publications';
 import type { ApiDependencies } from '../context';
 import { route } from '../http';
 
@@ -63,22 +64,7 @@ export function oversightRoutes({ db, metrics }: ApiDependencies) {
       query: z.strictObject({ q: z.string().trim().max(100).optional().meta({ description: '企业名称或统一社会信用代码 / name or credit code' }), ...page }),
       responses: { 200: { description: 'a page of published results' } },
       async handler({ query }) {
-        const where = query.q
-          ? { OR: [{ entityName: { contains: query.q } }, { entityUscc: query.q.toUpperCase() }] }
-          : {};
-        const [total, rows] = await db.$transaction([
-          db.publication.count({ where }),
-          db.publication.findMany({ where, orderBy: { publishedAt: 'desc' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
-        ]);
-        return {
-          status: 200,
-          body: {
-            total,
-            page: query.page,
-            pageSize: query.pageSize,
-            items: rows.map((row) => ({ entityName: row.entityName, entityUscc: row.entityUscc, publishedAt: row.publishedAt.toISOString(), result: row.content })),
-          },
-        };
+        return { status: 200, body: await listPublishedResults(db, query) };
       },
     }),
   ];

@@ -130,6 +130,28 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
     }),
     route({
       method: 'get',
+      path: '/plans',
+      summary: '抽查计划列表 / The plans, newest first, by status',
+      tags: ['plans'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      query: z.strictObject({
+        status: z.string().trim().max(30).optional(),
+        page: z.coerce.number().int().min(1).default(1),
+        pageSize: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+      responses: { 200: { description: 'a page of plans' } },
+      async handler({ query }) {
+        const where = query.status ? { status: query.status } : {};
+        const [total, rows] = await db.$transaction([
+          db.plan.count({ where }),
+          db.plan.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+        ]);
+        const items = rows.map((plan) => ({ ...plan, periodStart: plan.periodStart.toISOString().slice(0, 10), periodEnd: plan.periodEnd.toISOString().slice(0, 10) }));
+        return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
+      },
+    }),
+    route({
+      method: 'get',
       path: '/plans/:id',
       summary: '查看计划及其审批记录 / Read a plan with its approval history',
       tags: ['plans'],

@@ -1,0 +1,182 @@
+// The web application in a real browser (R16, R19): officers, the office, leadership and the public do their
+// real work through the pages, against the real API, Temporal and PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
+import { eventually, openComplaintCase, type OpenedCase } from '../support/fixtures';
+import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+let browser: Browser;
+let opened: OpenedCase;
+
+// A rectification period long enough for leadership to look at the case while it is running.
+const RECTIFICATION_DAYS = 20;
+
+beforeAll(async () => {
+  system = await startTestSystem('web', { timing: { defaultRectificationDays: RECTIFICATION_DAYS } });
+  browser = await launchBrowser();
+  const item = await call(system.baseUrl, 'POST', '/inspection-items', {
+    code: 'SW-YFK-01',
+    name: '单用途预付卡发卡企业备案与资金存管',
+    legalBasis: '《单用途商业预付卡管理办法（试行）》第七条、第十七条',
+    categories: ['prepaid_card_issuer'],
+  });
+  expect(item.status, JSON.stringify(item.body)).toBe(201);
+  opened = await openComplaintCase(system.baseUrl);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+const readCase = async () => (await call(system.baseUrl, 'GET', `/cases/${opened.id}`)).body;
+const officerUsername = (officerId: string) => `officer-${officerId.slice(0, 8)}`;
+
+async function pageAs(username: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signInThroughForm(page, system.baseUrl, username, TEST_PASSWORD);
+  return { context, page };
+}
+
+describe('the web application, in Chromium', () => {
+  it('R9 R12: an officer records an inspection with a failed checkpoint, sees the API refuse a contradictory result next to its field, and orders rectification', async () => {
+    // The officer works from a phone in the field.
+    const { context, page } = await pageAs(officerUsername(opened.team[0]!), { width: 390, height: 844 });
+    await page.waitForSelector('[data-testid=my-cases]');
+    expect(await page.textContent('[data-testid=my-cases]')).toContain(opened.entity.name);
+    await screenshot(page, 'officer-workbench-phone');
+
+    await page.click(`[data-testid=my-cases] a[href="#/cases/${opened.id}"]`);
+    const form = page.locator('[data-testid=inspection-form]');
+    await form.waitFor();
+    await form.locator('select[name="items.0.checkpoints.0.passed"]').selectOption('false');
+    await form.locator('input[name="items.0.checkpoints.0.description"]').fill('预收资金存管');
+    await form.locator('textarea[name="items.0.findings"]').fill('未按规定存管预收资金');
+    await form.locator('select[name=resultCategory]').selectOption('no_problem');
+    await form.locator('button[type=submit]').click();
+    // The workflow's validator refuses "no problem" with a failed checkpoint; the page says so at the field.
+    const fieldError = form.locator('select[name=resultCategory] + .field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toContain('未发现问题');
+    expect((await readCase()).status).toBe('awaiting_inspection');
+
+    await form.locator('select[name=resultCategory]').selectOption('problem_found');
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('text=结果待审核');
+    expect((await readCase()).status).toBe('under_review');
+    await context.close();
+
+    // The brigade office approves the result.
+    const office = await pageAs(testUsers.coordinator.username);
+    await office.page.goto(`${system.baseUrl}/#/cases/${opened.id}`);
+    await office.page.locator('[data-testid=review-form] button[type=submit]').click();
+    await office.page.waitForSelector('text=待责令整改');
+    await office.context.close();
+
+    const officer = await pageAs(officerUsername(opened.team[1]!));
+    await officer.page.goto(`${system.baseUrl}/#/cases/${opened.id}`);
+    const order = officer.page.locator('[data-testid=rectification-order-form]');
+    await order.waitFor();
+    await order.locator('textarea[name=requirements]').fill('限期完成预收资金存管并报送备案材料');
+    await order.locator('button[type=submit]').click();
+    await officer.page.waitForSelector('text=限期整改中');
+    await screenshot(officer.page, 'case-rectifying');
+    // The rectification order is a printable document.
+    await officer.page.click('a.document-link[href$="/documents/rectification-order"]');
+    await officer.page.waitForSelector('[data-testid=document]');
+    expect(await officer.page.textContent('[data-testid=document]')).toContain('责令整改通知书');
+    await screenshot(officer.page, 'document-rectification-order');
+    await officer.context.close();
+
+    const current = await readCase();
+    expect(current.status).toBe('rectifying');
+    expect(current.records.find((record: { kind: string }) => record.kind === 'inspection').data.items[0].checkpoints[0].passed).toBe(false);
+  });
+
+  it('R19: leadership sees the case counted as pending rectification on the dashboard, drills down to it and opens its timeline', async () => {
+    const { context, page } = await pageAs(testUsers.leadership.username);
+    await page.waitForSelector('[data-testid=tile-rectifying]');
+    expect((await page.textContent('[data-testid=tile-rectifying] strong'))?.trim()).toBe('1');
+    await page.waitForSelector('[data-testid=status-chart] svg');
+    await screenshot(page, 'leadership-dashboard');
+
+    await page.click('[data-testid=tile-rectifying]');
+    await page.waitForSelector('[data-testid=case-list]');
+    expect((await page.textContent('[data-testid=case-total]'))?.trim()).toBe('1');
+    await page.click(`[data-testid=case-list] a[href="#/cases/${opened.id}"]`);
+    const timeline = page.locator('[data-testid=timeline]');
+    await timeline.waitFor();
+    const events = await timeline.locator('li strong').allTextContents();
+    expect(events).toEqual(expect.arrayContaining(['立案', '录入检查结果', '审核通过', '责令限期整改']));
+    await screenshot(page, 'case-timeline');
+
+    // English on request.
+    await page.click('[data-testid=language]');
+    await page.waitForSelector('text=Timeline');
+    await page.click('[data-testid=language]');
+    await context.close();
+  });
+
+  it('R13 R16: after the revisit the case closes and the public site shows the published result, and nothing unpublished', async () => {
+    await eventually(readCase, (found) => found.status === 'awaiting_revisit', (RECTIFICATION_DAYS + 20) * 1000);
+    const officer = await pageAs(officerUsername(opened.team[0]!));
+    await officer.page.goto(`${system.baseUrl}/#/cases/${opened.id}`);
+    const revisit = officer.page.locator('[data-testid=revisit-form]');
+    await revisit.waitFor();
+    await revisit.locator('textarea[name=findings]').fill('预收资金已存管，备案材料已报送');
+    await revisit.locator('button[type=submit]').click();
+    await eventually(readCase, (found) => found.status === 'closed', 60_000);
+    await officer.context.close();
+
+    // Another entity with an open case: not published, so the public never sees it.
+    const unpublished = await openComplaintCase(system.baseUrl);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${system.baseUrl}/disclosure`);
+    await page.waitForSelector('[data-testid=public-total]');
+    const all = await page.textContent('[data-testid=public-results]');
+    expect(all).toContain(opened.entity.name);
+    expect(all).not.toContain(unpublished.entity.uscc);
+
+    await page.fill('input[name=q]', opened.entity.uscc);
+    await page.click('.public-search button[type=submit]');
+    await page.waitForURL(/q=/);
+    await page.waitForSelector('[data-testid=public-results]');
+    const card = await page.textContent('[data-testid=public-results]');
+    expect(card).toContain(opened.entity.uscc);
+    expect(card).toContain('发现问题');
+    expect(card).toContain('已整改');
+    expect(card).toContain('单用途预付卡发卡企业备案与资金存管');
+    await screenshot(page, 'public-disclosure');
+    await context.close();
+  });
+
+  it('R19: any list exports as XLSX and CSV with the columns on screen', async () => {
+    const { context, page } = await pageAs(testUsers.coordinator.username);
+    await page.goto(`${system.baseUrl}/#/cases`);
+    await page.waitForSelector('[data-testid=case-list]');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('text=导出 CSV')]);
+    const text = (await streamText(await csv.createReadStream())).replace(/^\ufeff/, '');
+    expect(text.split('\n')[0]).toContain('统一社会信用代码');
+    expect(text).toContain(opened.entity.uscc);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('text=导出 Excel')]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    const bytes = await streamBytes(await xlsx.createReadStream());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    await context.close();
+  });
+});
+
+async function streamBytes(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  return (await streamBytes(stream)).toString('utf8');
+}

@@ -1,0 +1,147 @@
+// The API as the browser calls it: the signed-in user's token, a refresh when it runs out, and problem+json
+// turned into an error that names each field.
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly errors: FieldProblem[],
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+}
+
+interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface Me {
+  kind: string;
+  id: string;
+  roles: string[];
+  officerId: string | null;
+  username: string;
+}
+
+const STORE = 'ssj-session';
+
+export function session(): (Tokens & { me: Me }) | null {
+  const stored = sessionStorage.getItem(STORE);
+  return stored ? JSON.parse(stored) : null;
+}
+
+function keep(value: (Tokens & { me: Me }) | null): void {
+  if (value) sessionStorage.setItem(STORE, JSON.stringify(value));
+  else sessionStorage.removeItem(STORE);
+}
+
+export async function signIn(username: string, password: string): Promise<Me> {
+  const tokens = await request<Tokens>('POST', '/auth/login', { username, password }, { anonymous: true });
+  const me = await request<Omit<Me, 'username'>>('GET', '/me', undefined, { token: tokens.accessToken });
+  const value = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, me: { ...me, username } };
+  keep(value);
+  return value.me;
+}
+
+export async function signOut(): Promise<void> {
+  const current = session();
+  keep(null);
+  if (current) await request('POST', '/auth/logout', {}, { token: current.accessToken }).catch(() => undefined);
+}
+
+async function refreshTokens(): Promise<boolean> {
+  const current = session();
+  if (!current) return false;
+  try {
+    const tokens = await request<Tokens>('POST', '/auth/refresh', { refreshToken: current.refreshToken }, { anonymous: true });
+    keep({ ...current, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+    return true;
+  } catch {
+    keep(null);
+    return false;
+  }
+}
+
+interface Options {
+  anonymous?: boolean;
+  token?: string;
+  raw?: boolean;
+}
+
+async function request<T>(method: string, path: string, body: unknown, options: Options = {}): Promise<T> {
+  const token = options.token ?? (options.anonymous ? undefined : session()?.accessToken);
+  const response = await fetch(path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      // A retried action must not act twice; a file download has nothing to replay.
+      ...(method === 'POST' && !options.raw ? { 'idempotency-key': crypto.randomUUID() } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new ApiProblem(response.status, problem.title ?? response.statusText, problem.detail, problem.errors ?? []);
+  }
+  if (options.raw) return response as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A call as the signed-in user; an expired access token is refreshed once and the call repeated. */
+export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  try {
+    return await request<T>(method, path, body);
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 401 && session() && (await refreshTokens())) return request<T>(method, path, body);
+    if (error instanceof ApiProblem && error.status === 401) {
+      keep(null);
+      location.hash = '#/login';
+    }
+    throw error;
+  }
+}
+
+export const get = <T = any>(path: string) => api<T>('GET', path);
+export const post = <T = any>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+
+/** Anonymous reading, for the public disclosure site. */
+export const getPublic = <T = any>(path: string) => request<T>('GET', path, undefined, { anonymous: true });
+
+/** A file from the API (an export), saved under the given name. */
+export async function download(path: string, filename: string, body?: unknown): Promise<void> {
+  const call = () => request<Response>(body === undefined ? 'GET' : 'POST', path, body, { raw: true });
+  let response: Response;
+  try {
+    response = await call();
+  } catch (error) {
+    if (!(error instanceof ApiProblem && error.status === 401 && (await refreshTokens()))) throw error;
+    response = await call();
+  }
+  saveBlob(await response.blob(), filename);
+}
+
+export function saveBlob(blob: Blob, filename: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+export function query(params: Record<string, string | number | boolean | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,121 @@
+// One case: where it stands, who is on it, what was recorded, its full timeline, and the forms for the next step.
+import { get, session } from '../api';
+import { h } from '../dom';
+import { bilingual, dispositionLabel, eventLabel, formatDate, formatDateTime, nextStepLabel, originLabel, resultLabel, tr } from '../i18n';
+import { statusBadge } from '../ui';
+import { caseActions } from './caseActions';
+
+export interface CaseDetail {
+  id: string;
+  status: string;
+  origin: string;
+  originReason: string | null;
+  planId: string | null;
+  team: string[];
+  teamMembers: Array<{ id: string; name: string; unit: string | null }>;
+  actorNames: Record<string, string>;
+  openedBy: string;
+  openedAt: string;
+  closedAt: string | null;
+  endReason: string | null;
+  resultCategory: string | null;
+  rectificationDeadline: string | null;
+  revisitDueAt: string | null;
+  escalationLevel: number;
+  publishedAt: string | null;
+  creditPushedAt: string | null;
+  entity: { id: string; uscc: string; name: string; legalStatus: string };
+  timeline: Array<{ kind: string; actor: string; reason: string | null; at: string; data: unknown }>;
+  records: Array<{ kind: string; recordedBy: string; recordedAt: string; data: any }>;
+  dispositions: Array<{ id: string; kind: string; status: string; details: any; recordedBy: string; recordedAt: string }>;
+  publication: { publishedAt: string; content: any } | null;
+}
+
+export async function casePage({ id }: Record<string, string>): Promise<Node> {
+  const found = await get<CaseDetail>(`/cases/${id}`);
+  const names = new Map(Object.entries(found.actorNames));
+  const who = (actor: string) => names.get(actor) ?? (actor === 'system' ? tr('系统', 'system') : actor);
+  const latest = (kind: string) => found.records.filter((record) => record.kind === kind).at(-1);
+  const inspection = latest('inspection');
+
+  const facts: Array<[string, Node | string]> = [
+    [tr('状态', 'Status'), statusBadge(found.status)],
+    [tr('下一步', 'Next step'), nextStepLabel(found.status)],
+    [tr('检查对象', 'Entity'), `${found.entity.name}（${found.entity.uscc}）`],
+    [tr('来源', 'Origin'), `${originLabel(found.origin)}${found.originReason ? `：${found.originReason}` : ''}`],
+    [tr('检查组', 'Team'), found.teamMembers.map((member) => member.name).join('、')],
+    [tr('立案', 'Opened'), formatDateTime(found.openedAt)],
+  ];
+  if (found.resultCategory) facts.push([tr('检查结果', 'Result'), resultLabel(found.resultCategory)]);
+  if (found.rectificationDeadline) facts.push([tr('整改期限', 'Rectification deadline'), formatDateTime(found.rectificationDeadline)]);
+  if (found.revisitDueAt) facts.push([tr('回访期限', 'Revisit due'), formatDateTime(found.revisitDueAt)]);
+  if (found.escalationLevel) facts.push([tr('督办', 'Escalated'), found.escalationLevel === 1 ? tr('已报大队办公室', 'to the brigade office') : tr('已报局领导', 'to leadership')]);
+  if (found.publishedAt) facts.push([tr('公示', 'Published'), formatDateTime(found.publishedAt)]);
+  if (found.closedAt) facts.push([tr('结束', 'Ended'), `${formatDateTime(found.closedAt)}${found.endReason ? `：${found.endReason}` : ''}`]);
+
+  const documents: Array<[string, string, boolean]> = [
+    ['inspection-record', tr('检查记录表', 'Inspection record'), Boolean(inspection)],
+    ['rectification-order', tr('责令整改通知书', 'Rectification order'), Boolean(latest('rectification_order'))],
+    ['transfer-letter', tr('移送函', 'Transfer letter'), found.dispositions.some((disposition) => disposition.kind !== 'penalty')],
+  ];
+
+  return h(
+    'article',
+    { class: 'case', 'data-testid': 'case' },
+    h('h1', null, found.entity.name),
+    h('dl', { class: 'facts' }, facts.map(([label, value]) => [h('dt', null, label), h('dd', null, value)])),
+    h(
+      'p',
+      { class: 'documents' },
+      tr('文书：', 'Documents: '),
+      documents.filter(([, , available]) => available).map(([kind, label]) => h('a', { href: `#/cases/${found.id}/documents/${kind}`, class: 'document-link' }, label)),
+    ),
+    caseActions(found, session()!.me),
+    inspection ? inspectionView(inspection.data, who) : null,
+    found.dispositions.length
+      ? h(
+          'section',
+          null,
+          h('h2', null, tr('处置', 'Dispositions')),
+          h('ul', null, found.dispositions.map((disposition) => h('li', null, `${dispositionLabel(disposition.kind)}：${describeDisposition(disposition.details)}`))),
+        )
+      : null,
+    h(
+      'section',
+      null,
+      h('h2', null, tr('时间线', 'Timeline')),
+      h(
+        'ol',
+        { class: 'timeline', 'data-testid': 'timeline' },
+        found.timeline.map((event) =>
+          h('li', null, h('time', null, formatDateTime(event.at)), h('strong', null, eventLabel(event.kind)), h('span', { class: 'actor' }, who(event.actor)), event.reason ? h('p', null, bilingual(event.reason)) : null),
+        ),
+      ),
+    ),
+  );
+}
+
+function inspectionView(data: any, who: (id: string) => string): HTMLElement {
+  return h(
+    'section',
+    null,
+    h('h2', null, tr('检查结果', 'Inspection result')),
+    h('p', null, `${formatDate(data.inspectionDate)} · ${resultLabel(data.resultCategory)} · ${tr('检查人员', 'present')}：${(data.officersPresent ?? []).map(who).join('、')}`),
+    (data.items ?? []).map((item: any) =>
+      h(
+        'div',
+        { class: 'item-result' },
+        h('h3', null, item.itemCode),
+        h('ul', null, (item.checkpoints ?? []).map((checkpoint: any) => h('li', { class: checkpoint.passed ? 'passed' : 'failed' }, `${checkpoint.passed ? '✓' : '✗'} ${checkpoint.code}${checkpoint.description ? ` ${checkpoint.description}` : ''}`))),
+        item.findings ? h('p', null, item.findings) : null,
+      ),
+    ),
+    data.summary ? h('p', null, data.summary) : null,
+  );
+}
+
+function describeDisposition(details: any): string {
+  return [details.caseFilingNumber, details.department, details.decision, details.amountYuan !== undefined ? `${details.amountYuan} 元` : undefined, details.legalBasis, details.reason]
+    .filter(Boolean)
+    .join('；');
+}

@@ -1,0 +1,242 @@
+// The forms for a case's next step, shown to whoever may take it; the API's validators have the last word and
+// their refusals appear next to the fields they name.
+import { get, post, type Me } from '../api';
+import { formValues, h } from '../dom';
+import { tr, resultLabel, dispositionLabel } from '../i18n';
+import { rerender } from '../router';
+import { actionForm, field } from '../ui';
+import { dispositionKinds, resultCategories } from '../../../domain/inspectionCase';
+import type { CaseDetail } from './case';
+
+const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+export function caseActions(found: CaseDetail, me: Me): HTMLElement {
+  const onTeam = me.officerId !== null && found.team.includes(me.officerId);
+  const is = (role: string) => me.roles.includes(role);
+  const open = !['closed', 'cancelled', 'ended', 'publishing'].includes(found.status);
+  const reported = found.records.some((record) => record.kind === 'rectification_report');
+  const act = (action: string) => async (body: unknown) => {
+    await post(`/cases/${found.id}/${action}`, body);
+    rerender();
+  };
+
+  const forms: Array<HTMLElement | null> = [
+    found.status === 'awaiting_inspection' && onTeam ? inspectionForm(found, act('inspection')) : null,
+    found.status === 'under_review' && (is('coordinator') || is('leadership')) ? reviewForm(act('review')) : null,
+    found.status === 'awaiting_rectification_order' && onTeam ? rectificationOrderForm(act('rectification-order')) : null,
+    ['rectifying', 'awaiting_revisit'].includes(found.status) && (onTeam || is('coordinator')) && !reported
+      ? simpleForm(tr('登记企业整改报告', 'Record the entity’s rectification report'), 'note', tr('整改情况', 'What was rectified'), act('rectification-report'), 'rectification-report')
+      : null,
+    // Before the deadline only when the entity has reported its rectification early (as the workflow allows).
+    (found.status === 'awaiting_revisit' || (found.status === 'rectifying' && reported)) && onTeam ? revisitForm(found, act('revisit')) : null,
+    found.status === 'awaiting_disposition' && (onTeam || is('coordinator')) ? dispositionForm(act('disposition')) : null,
+    open && onTeam ? recusalForm(act('recusal')) : null,
+    open && is('leadership') ? simpleForm(tr('撤销案件', 'Cancel the case'), 'reason', tr('撤销理由', 'Reason'), act('cancel'), 'cancel') : null,
+  ];
+  const shown = forms.filter((form): form is HTMLElement => form !== null);
+  return shown.length ? h('section', { class: 'actions' }, h('h2', null, tr('办理', 'Act')), shown) : h('span');
+}
+
+function officerChecks(found: CaseDetail): HTMLElement {
+  return h(
+    'fieldset',
+    { name: 'officersPresent' },
+    h('legend', null, tr('在场执法人员（不少于2人）', 'Officers present (at least 2)')),
+    found.teamMembers.map((member) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'officer', value: member.id, checked: true }), member.name)),
+  );
+}
+
+const checkedOfficers = (form: HTMLFormElement) => [...form.querySelectorAll<HTMLInputElement>('input[name=officer]:checked')].map((input) => input.value);
+
+function checkpointRow(itemIndex: number, index: number): HTMLElement {
+  const prefix = `items.${itemIndex}.checkpoints.${index}`;
+  return h(
+    'div',
+    { class: 'checkpoint' },
+    h('input', { name: `${prefix}.code`, placeholder: tr('要点编号', 'checkpoint'), value: `${index + 1}` }),
+    h('input', { name: `${prefix}.description`, placeholder: tr('检查要点', 'what was checked') }),
+    h(
+      'select',
+      { name: `${prefix}.passed` },
+      h('option', { value: 'true' }, tr('符合', 'passed')),
+      h('option', { value: 'false' }, tr('不符合', 'failed')),
+    ),
+  );
+}
+
+function itemBlock(items: Array<{ code: string; name: string }>, itemIndex: number): HTMLElement {
+  const checkpoints = h('div', { class: 'checkpoints' }, checkpointRow(itemIndex, 0));
+  return h(
+    'fieldset',
+    { class: 'item', 'data-item': itemIndex },
+    h('legend', null, tr('检查事项', 'Inspection item')),
+    h('select', { name: `items.${itemIndex}.itemCode` }, items.map((item) => h('option', { value: item.code }, `${item.code} ${item.name}`))),
+    checkpoints,
+    h(
+      'button',
+      { type: 'button', class: 'secondary', onclick: () => checkpoints.append(checkpointRow(itemIndex, checkpoints.children.length)) },
+      tr('增加检查要点', 'Add a checkpoint'),
+    ),
+    h('textarea', { name: `items.${itemIndex}.findings`, placeholder: tr('发现的问题', 'Findings') }),
+  );
+}
+
+function inspectionForm(found: CaseDetail, submit: (body: unknown) => Promise<void>): HTMLElement {
+  const itemsHolder = h('div', { class: 'items' }, h('p', { class: 'loading' }, '…'));
+  let items: Array<{ code: string; name: string }> = [];
+  void get<{ items: Array<{ code: string; name: string }> }>('/inspection-items').then((answer) => {
+    items = answer.items;
+    itemsHolder.replaceChildren(itemBlock(items, 0));
+  });
+  const form = actionForm(
+    tr('录入检查结果', 'Record the inspection result'),
+    [
+      field(tr('检查日期', 'Inspection date'), h('input', { type: 'date', name: 'inspectionDate', value: today() })),
+      officerChecks(found),
+      itemsHolder,
+      h('button', { type: 'button', class: 'secondary', onclick: () => itemsHolder.append(itemBlock(items, itemsHolder.children.length)) }, tr('增加检查事项', 'Add an item')),
+      field(
+        tr('结果类别', 'Result category'),
+        h('select', { name: 'resultCategory' }, resultCategories.map((category) => h('option', { value: category }, resultLabel(category)))),
+      ),
+      field(tr('检查情况', 'Summary'), h('textarea', { name: 'summary' })),
+    ],
+    async (element) => {
+      const values = formValues(element);
+      const blocks = [...element.querySelectorAll<HTMLElement>('fieldset.item')];
+      await submit({
+        inspectionDate: values.inspectionDate,
+        officersPresent: checkedOfficers(element),
+        items: blocks.map((_block, itemIndex) => {
+          const checkpointCount = element.querySelectorAll(`[data-item="${itemIndex}"] .checkpoint`).length;
+          const findings = values[`items.${itemIndex}.findings`];
+          return {
+            itemCode: values[`items.${itemIndex}.itemCode`],
+            checkpoints: Array.from({ length: checkpointCount }, (_unused, index) => {
+              const prefix = `items.${itemIndex}.checkpoints.${index}`;
+              const description = values[`${prefix}.description`];
+              return { code: values[`${prefix}.code`], ...(description ? { description } : {}), passed: values[`${prefix}.passed`] === 'true' };
+            }),
+            ...(findings ? { findings } : {}),
+          };
+        }),
+        resultCategory: values.resultCategory,
+        ...(values.summary ? { summary: values.summary } : {}),
+      });
+    },
+    { testId: 'inspection-form' },
+  );
+  return form;
+}
+
+function reviewForm(submit: (body: unknown) => Promise<void>): HTMLElement {
+  return actionForm(
+    tr('审核检查结果', 'Review the result'),
+    [
+      field(
+        tr('审核意见', 'Decision'),
+        h('select', { name: 'decision' }, h('option', { value: 'approve' }, tr('通过', 'approve')), h('option', { value: 'return' }, tr('退回补正', 'return'))),
+      ),
+      field(tr('意见说明', 'Comment'), h('textarea', { name: 'comment' })),
+    ],
+    async (element) => {
+      const { decision, comment } = formValues(element);
+      await submit({ decision, ...(comment ? { comment } : {}) });
+    },
+    { testId: 'review-form' },
+  );
+}
+
+function rectificationOrderForm(submit: (body: unknown) => Promise<void>): HTMLElement {
+  return actionForm(
+    tr('责令限期整改', 'Order rectification'),
+    [
+      field(tr('整改要求', 'What must be rectified'), h('textarea', { name: 'requirements' })),
+      field(tr('整改期限（天，留空用默认）', 'Period in days (blank: the default)'), h('input', { type: 'number', name: 'days', min: 1 })),
+      field(
+        tr('期限计算', 'Days counted as'),
+        h('select', { name: 'dayKind' }, h('option', { value: '' }, tr('默认', 'default')), h('option', { value: 'working' }, tr('工作日', 'working days')), h('option', { value: 'calendar' }, tr('自然日', 'calendar days'))),
+      ),
+      field(tr('变更期限的理由', 'Why another period'), h('input', { name: 'overrideReason' })),
+    ],
+    async (element) => {
+      const values = formValues(element);
+      await submit({
+        requirements: values.requirements,
+        ...(values.days ? { days: Number(values.days) } : {}),
+        ...(values.dayKind ? { dayKind: values.dayKind } : {}),
+        ...(values.overrideReason ? { overrideReason: values.overrideReason } : {}),
+      });
+    },
+    { testId: 'rectification-order-form' },
+  );
+}
+
+function revisitForm(found: CaseDetail, submit: (body: unknown) => Promise<void>): HTMLElement {
+  return actionForm(
+    tr('录入回访结果', 'Record the revisit'),
+    [
+      field(tr('回访日期', 'Revisit date'), h('input', { type: 'date', name: 'revisitDate', value: today() })),
+      officerChecks(found),
+      field(tr('整改情况', 'Rectified?'), h('select', { name: 'rectified' }, h('option', { value: 'true' }, tr('已整改', 'rectified')), h('option', { value: 'false' }, tr('未整改', 'not rectified')))),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dispositionNeeded', value: 'true' }), tr('违法行为仍需处置', 'the violation needs a disposition anyway')),
+      field(tr('回访情况', 'Findings'), h('textarea', { name: 'findings' })),
+    ],
+    async (element) => {
+      const values = formValues(element);
+      await submit({
+        revisitDate: values.revisitDate,
+        officersPresent: checkedOfficers(element),
+        rectified: values.rectified === 'true',
+        findings: values.findings,
+        ...(values.dispositionNeeded ? { dispositionNeeded: true } : {}),
+      });
+    },
+    { testId: 'revisit-form' },
+  );
+}
+
+function dispositionForm(submit: (body: unknown) => Promise<void>): HTMLElement {
+  const text = (name: string, label: string) => field(label, h('input', { name: `dispositions.0.${name}` }));
+  return actionForm(
+    tr('处置', 'Disposition'),
+    [
+      field(tr('方式', 'Kind'), h('select', { name: 'dispositions.0.kind' }, dispositionKinds.map((kind) => h('option', { value: kind }, dispositionLabel(kind))))),
+      text('caseFilingNumber', tr('立案号（处罚）', 'Case filing number (penalty)')),
+      text('decision', tr('处罚决定', 'Decision')),
+      field(tr('罚款金额（元）', 'Fine (yuan)'), h('input', { type: 'number', name: 'dispositions.0.amountYuan', min: 0 })),
+      text('legalBasis', tr('法律依据', 'Legal basis')),
+      text('department', tr('移送部门', 'Receiving department')),
+      text('reason', tr('移送理由', 'Reason')),
+      text('letterReference', tr('移送函文号', 'Letter reference')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dispositions.0.dishonest', value: 'true' }), tr('列入失信名单', 'dishonest: blacklist (R17)')),
+    ],
+    async (element) => {
+      const values = formValues(element);
+      const disposition: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(values)) {
+        if (!name.startsWith('dispositions.0.') || value === '') continue;
+        const key = name.slice('dispositions.0.'.length);
+        disposition[key] = key === 'amountYuan' ? Number(value) : key === 'dishonest' ? true : value;
+      }
+      await submit({ dispositions: [disposition] });
+    },
+    { testId: 'disposition-form' },
+  );
+}
+
+function recusalForm(submit: (body: unknown) => Promise<void>): HTMLElement {
+  return actionForm(
+    tr('申请回避', 'Declare a conflict and recuse'),
+    [field(tr('利害关系', 'Relation'), h('input', { name: 'relation' })), field(tr('说明', 'Note'), h('textarea', { name: 'note' }))],
+    async (element) => {
+      const { relation, note } = formValues(element);
+      await submit({ relation, ...(note ? { note } : {}) });
+    },
+    { testId: 'recusal-form' },
+  );
+}
+
+function simpleForm(title: string, name: string, label: string, submit: (body: unknown) => Promise<void>, testId: string): HTMLElement {
+  return actionForm(title, [field(label, h('textarea', { name }))], async (element) => submit({ [name]: formValues(element)[name] }), { testId: `${testId}-form` });
+}

@@ -1,0 +1,87 @@
+// Draws (R8–R10, R20): each with its commitment and snapshot hash, its verification, and the teams drawn.
+import { get, query } from '../api';
+import { h } from '../dom';
+import { bilingual, formatDateTime, tr } from '../i18n';
+import { table } from '../ui';
+
+interface DrawRow {
+  id: string;
+  name: string;
+  planId: string | null;
+  status: string;
+  algorithmVersion: string;
+  snapshotHash: string;
+  commitment: string;
+  cases: number;
+  createdAt: string;
+  drawnAt: string | null;
+}
+
+export async function drawsPage(): Promise<Node> {
+  const answer = await get<{ total: number; items: DrawRow[] }>('/draws?pageSize=200');
+  return h(
+    'div',
+    null,
+    h('h1', null, tr('抽取记录', 'Draws'), h('small', null, ` ${answer.total}`)),
+    table(
+      [
+        { label: tr('名称', 'Name'), value: (row) => row.name, cell: (row) => h('a', { href: `#/draws/${row.id}` }, row.name) },
+        { label: tr('状态', 'Status'), value: (row) => (row.status === 'drawn' ? tr('已抽取', 'drawn') : tr('已承诺，待抽取', 'committed')) },
+        { label: tr('抽取时间', 'Drawn at'), value: (row) => formatDateTime(row.drawnAt) },
+        { label: tr('案件', 'Cases'), value: (row) => row.cases },
+        { label: tr('名录快照哈希', 'Pool hash'), value: (row) => row.snapshotHash.slice(0, 16), cell: (row) => h('code', null, `${row.snapshotHash.slice(0, 16)}…`) },
+      ],
+      answer.items,
+      { testId: 'draw-list' },
+    ),
+  );
+}
+
+export async function drawPage({ id }: Record<string, string>): Promise<Node> {
+  const [draw, verification] = await Promise.all([get<any>(`/draws/${id}`), get<{ valid: boolean; problems?: string[] }>(`/draws/${id}/verification`).catch(() => null)]);
+  const picks: Array<{ entityId: string; team: string[]; stratum: string; weight: number; reason: string }> = draw.result?.picks ?? [];
+  return h(
+    'article',
+    null,
+    h('h1', null, draw.name),
+    h(
+      'p',
+      { class: verification?.valid ? 'verified' : 'problem', 'data-testid': 'verification' },
+      verification === null || draw.status !== 'drawn'
+        ? tr('尚未抽取，无法复核', 'Not drawn yet: nothing to verify')
+        : verification.valid
+          ? tr('✓ 复核通过：由记录重算结果一致', '✓ Verified: recomputing from the record gives the same result')
+          : `${tr('✗ 复核不通过', '✗ Verification failed')}：${(verification.problems ?? []).join('；')}`,
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', null, tr('算法版本', 'Algorithm')),
+      h('dd', null, draw.algorithmVersion),
+      h('dt', null, tr('名录快照哈希', 'Pool hash')),
+      h('dd', null, h('code', null, draw.snapshotHash)),
+      h('dt', null, tr('种子承诺', 'Seed commitment')),
+      h('dd', null, h('code', null, draw.commitment)),
+      h('dt', null, tr('种子', 'Seed')),
+      h('dd', null, h('code', null, draw.seed ?? tr('（抽取后公开）', '(revealed at the draw)'))),
+      h('dt', null, tr('外部随机数', 'Outside randomness')),
+      h('dd', null, draw.outsideRandomness ?? '—'),
+      h('dt', null, tr('名录', 'Pool')),
+      h('dd', null, tr(`对象 ${draw.pool.targets}，人员 ${draw.pool.officers}，回避关系 ${draw.pool.conflicts}`, `${draw.pool.targets} targets, ${draw.pool.officers} officers, ${draw.pool.conflicts} conflicts`)),
+    ),
+    draw.caseIds?.length ? h('p', null, h('a', { href: `#/cases${query({ planId: draw.planId ?? undefined })}` }, tr(`抽中 ${draw.caseIds.length} 户，查看案件`, `${draw.caseIds.length} drawn: open the cases`))) : null,
+    picks.length
+      ? table(
+          [
+            { label: tr('对象', 'Target'), value: (row) => row.entityId },
+            { label: tr('检查组', 'Team'), value: (row) => (row.team ?? []).join('、') },
+            { label: tr('层', 'Stratum'), value: (row) => row.stratum ?? '' },
+            { label: tr('权重', 'Weight'), value: (row) => row.weight },
+            { label: tr('入选理由', 'Why eligible'), value: (row) => bilingual(row.reason) },
+          ],
+          picks,
+          { testId: 'draw-picks' },
+        )
+      : null,
+  );
+}

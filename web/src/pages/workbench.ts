@@ -1,0 +1,57 @@
+// The officer's workbench: my open cases with their next step and deadline, overdue first; my notifications.
+import { get, query, session } from '../api';
+import { h } from '../dom';
+import { bilingual, formatDate, formatDateTime, nextStepLabel, tr } from '../i18n';
+import { statusBadge, table } from '../ui';
+import type { CaseRow } from './cases';
+
+const openStatuses = ['awaiting_inspection', 'under_review', 'awaiting_rectification_order', 'rectifying', 'awaiting_revisit', 'awaiting_disposition', 'publishing'];
+
+/** The date that matters next for a case, and whether it has passed. */
+export function nextDeadline(row: CaseRow, now = Date.now()): { at: string | null; overdue: boolean } {
+  const at = row.status === 'rectifying' ? row.rectificationDeadline : row.status === 'awaiting_revisit' ? row.revisitDueAt : null;
+  return { at, overdue: (at !== null && new Date(at).getTime() < now) || (row.status === 'awaiting_revisit' && row.escalationLevel > 0) };
+}
+
+export async function workbenchPage(): Promise<Node> {
+  const me = session()!.me;
+  const [cases, notifications] = await Promise.all([
+    get<{ items: CaseRow[] }>(`/cases${query({ officerId: me.officerId ?? undefined, pageSize: 200 })}`),
+    get<{ items: Array<{ id: string; kind: string; caseId: string | null; message: string; createdAt: string }> }>('/me/notifications?limit=30'),
+  ]);
+  const open = cases.items
+    .filter((row) => openStatuses.includes(row.status))
+    .map((row) => ({ ...row, deadline: nextDeadline(row) }))
+    .sort((a, b) => Number(b.deadline.overdue) - Number(a.deadline.overdue) || (a.deadline.at ?? '9').localeCompare(b.deadline.at ?? '9'));
+
+  return h(
+    'div',
+    { class: 'workbench' },
+    h('h1', null, tr('我的案件', 'My cases')),
+    table(
+      [
+        { label: tr('检查对象', 'Entity'), value: (row) => row.entity.name, cell: (row) => h('a', { href: `#/cases/${row.id}` }, row.entity.name) },
+        { label: tr('状态', 'Status'), value: (row) => row.status, cell: (row) => statusBadge(row.status) },
+        { label: tr('下一步', 'Next step'), value: (row) => nextStepLabel(row.status) },
+        {
+          label: tr('期限', 'Deadline'),
+          value: (row) => row.deadline.at ?? '',
+          cell: (row) =>
+            h('span', { class: row.deadline.overdue ? 'overdue' : null }, formatDate(row.deadline.at), row.deadline.overdue ? ` ${tr('已逾期', 'overdue')}` : ''),
+        },
+      ],
+      open,
+      { empty: tr('没有待办案件', 'No open cases'), testId: 'my-cases' },
+    ),
+    h('h2', null, tr('我的通知', 'My notifications')),
+    notifications.items.length
+      ? h(
+          'ul',
+          { class: 'notifications', 'data-testid': 'notifications' },
+          notifications.items.map((item) =>
+            h('li', null, h('time', null, formatDateTime(item.createdAt)), ' ', item.caseId ? h('a', { href: `#/cases/${item.caseId}` }, bilingual(item.message)) : bilingual(item.message)),
+          ),
+        )
+      : h('p', { class: 'empty' }, tr('暂无通知', 'No notifications')),
+  );
+}
