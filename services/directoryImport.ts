@@ -75,8 +75,14 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
+// A CSV cell that starts like a formula would run as one when a spreadsheet opens the file (CSV injection):
+// it is written behind a quote mark, which a spreadsheet shows as text and an import takes off again.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const neutralised = (cell: string) => (FORMULA_START.test(cell) ? `'${cell}` : cell);
+const restored = (cell: string) => (cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell);
+
 async function readTable(format: TableFormat, content: Buffer): Promise<string[][]> {
-  if (format === 'csv') return parseCsv(content, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+  if (format === 'csv') return (parseCsv(content, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][]).map((row) => row.map(restored));
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(content as unknown as ArrayBuffer);
   const rows: string[][] = [];
@@ -88,7 +94,7 @@ async function readTable(format: TableFormat, content: Buffer): Promise<string[]
 
 export async function writeTable(format: TableFormat, sheet: string, rows: string[][]): Promise<Buffer> {
   // The BOM makes Excel read the CSV as UTF-8.
-  if (format === 'csv') return Buffer.from(`\ufeff${stringifyCsv(rows)}`, 'utf8');
+  if (format === 'csv') return Buffer.from(`\ufeff${stringifyCsv(rows.map((row) => row.map(neutralised)))}`, 'utf8');
   const workbook = new ExcelJS.Workbook();
   workbook.addWorksheet(sheet).addRows(rows);
   return Buffer.from(await workbook.xlsx.writeBuffer());

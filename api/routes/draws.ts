@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { riskFlags } from '../../domain/draw';
 import { DomainError } from '../../domain/errors';
 import { findDraw, listDraws, prepareDraw, publicView, verifyStoredDraw } from '../../services/draws';
+import { namesOf } from '../../services/names';
 import { drawWorkflow, drawWorkflowId } from '../../workflows/draw';
 import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
@@ -106,7 +107,15 @@ export function drawRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       params: idParams,
       responses: { 200: { description: 'the record' }, 404: { description: 'no such draw' } },
       async handler({ params }) {
-        return { status: 200, body: publicView(await findDraw(db, params.id)) };
+        const draw = publicView(await findDraw(db, params.id));
+        // The record holds ids; a reader wants to see who was drawn and which entities.
+        const picks = (draw.result as { picks?: Array<{ entityId: string; team: string[] }> } | null)?.picks ?? [];
+        const [officerNames, entities] = await Promise.all([
+          namesOf(db, picks.flatMap((pick) => pick.team)),
+          db.entity.findMany({ where: { id: { in: picks.map((pick) => pick.entityId) } }, select: { id: true, name: true, uscc: true } }),
+        ]);
+        const entityNames = Object.fromEntries(entities.map((entity) => [entity.id, `${entity.name}（${entity.uscc}）`]));
+        return { status: 200, body: { ...draw, officerNames, entityNames } };
       },
     }),
     route({

@@ -164,6 +164,16 @@ describe('R2 bulk import and export of the officer directory', () => {
     expect(csv.split('\n').find((line) => line.startsWith(withdrawn.certificateNumber))).toMatch(/,是\s*$/);
   });
 
+  it('R1 a CSV cell that starts like a formula is exported as text behind a quote mark and imports back unchanged', async () => {
+    const entity = await registerEntity(system.baseUrl, { name: '=HYPERLINK("http://example.com","某公司")', address: '+86 金坛区' });
+    const csv = (await download('/entities/export?format=csv')).content.toString('utf8');
+    const line = csv.split('\n').find((row) => row.startsWith(entity.uscc))!;
+    expect(line).toContain(`"'=HYPERLINK(""http://example.com"",""某公司"")"`);
+    expect(line).toContain("'+86 金坛区");
+    const again = await call(system.baseUrl, 'POST', '/entities/import', { format: 'csv', content: csv, dryRun: true });
+    expect(again.body).toMatchObject({ created: 0, updated: 0, refused: [] });
+  });
+
   it('R2 only the brigade office imports; an auditor may export but not import', async () => {
     const refused = await call(system.baseUrl, 'POST', '/officers/import', { format: 'csv', content: '执法证号\n1', dryRun: true }, testUsers.auditor.headers);
     expect(refused.status).toBe(403);

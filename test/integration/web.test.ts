@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
 import { eventually, openComplaintCase, type OpenedCase } from '../support/fixtures';
+import { validUscc } from '../support/entities';
 import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -167,6 +168,50 @@ describe('the web application, in Chromium', () => {
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
     const bytes = await streamBytes(await xlsx.createReadStream());
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    await context.close();
+  });
+});
+
+describe('the office and the auditor, in Chromium', () => {
+  it('R1 R18: the office imports a directory file, sees each refused row with its line, field and reason, then applies the accepted rows', async () => {
+    const { context, page } = await pageAs(testUsers.coordinator.username);
+    await page.goto(`${system.baseUrl}/#/entities`);
+    await page.waitForSelector('[data-testid=entity-list]');
+    await page.click('details.import summary');
+    const good = validUscc();
+    const csv = `统一社会信用代码,名称,街道镇,类别\n${good},金坛区某汽车销售有限公司,尧塘街道,auto_dealer\n91320482MA1X00000X,校验码错误的企业,金城镇,auto_dealer\n`;
+    await page.setInputFiles('[data-testid=import-file]', { name: 'entities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const refused = page.locator('[data-testid=refused-rows]');
+    await refused.waitFor();
+    const refusedText = await refused.textContent();
+    expect(refusedText).toContain('3');
+    expect(refusedText).toContain('uscc');
+    expect((await call(system.baseUrl, 'GET', `/entities?q=${good}`)).body.total).toBe(0);
+    await screenshot(page, 'entity-import-dry-run');
+
+    await page.click('[data-testid=apply-import]');
+    await page.waitForSelector('text=已导入');
+    expect((await call(system.baseUrl, 'GET', `/entities?q=${good}`)).body.total).toBe(1);
+    await context.close();
+  });
+
+  it('R8 R20: the auditor sees a draw verified, with the teams drawn by name', async () => {
+    const committed = await call(system.baseUrl, 'POST', '/draws', {
+      name: '坛商抽查〔2026〕7号',
+      rules: { targetCount: 1, teamSize: 2, inspectionDate: new Date().toISOString().slice(0, 10) },
+    });
+    expect(committed.status, JSON.stringify(committed.body)).toBe(201);
+    const drawn = await call(system.baseUrl, 'POST', `/draws/${committed.body.id}/run`, { outsideRandomness: '信标第 1 轮' });
+    expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
+
+    const { context, page } = await pageAs(testUsers.auditor.username);
+    await page.waitForSelector('[data-testid=draw-list]');
+    await page.click(`[data-testid=draw-list] a[href="#/draws/${committed.body.id}"]`);
+    await page.waitForSelector('[data-testid=verification]');
+    expect(await page.textContent('[data-testid=verification]')).toContain('复核通过');
+    const picks = await page.textContent('[data-testid=draw-picks]');
+    expect(picks).toMatch(/执法员\d+、执法员\d+/);
+    await screenshot(page, 'draw-verified');
     await context.close();
   });
 });

@@ -1,7 +1,7 @@
 // Pieces every page uses: tables that export, error boxes that name fields, badges, and the case filter link.
 import { ApiProblem, download, get, query } from './api';
 import { h } from './dom';
-import { statusLabel, tr } from './i18n';
+import { bilingual, statusLabel, tr } from './i18n';
 
 export interface Column<Row> {
   label: string;
@@ -87,18 +87,18 @@ export function showProblem(container: HTMLElement, error: unknown, form?: HTMLF
     const input = form?.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
     if (input) {
       input.setAttribute('aria-invalid', 'true');
-      input.insertAdjacentElement('afterend', h('span', { class: 'field-error' }, problem.message));
+      input.insertAdjacentElement('afterend', h('span', { class: 'field-error' }, bilingual(problem.message)));
     }
   }
   container.replaceChildren(
     h(
       'div',
       { class: 'problem', role: 'alert' },
-      h('strong', null, error.title),
+      h('strong', null, bilingual(error.title)),
       error.errors.length
-        ? h('ul', null, error.errors.map((problem) => h('li', null, h('code', null, problem.field.replace(/^body\./, '')), ' ', problem.message)))
+        ? h('ul', null, error.errors.map((problem) => h('li', null, h('code', null, problem.field.replace(/^body\./, '')), ' ', bilingual(problem.message))))
         : error.detail
-          ? h('p', null, error.detail)
+          ? h('p', null, bilingual(error.detail))
           : null,
     ),
   );

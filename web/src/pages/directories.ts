@@ -2,7 +2,7 @@
 // shows every row that would be created, updated or refused before anything is written.
 import { download, get, post, query, session } from '../api';
 import { formValues, h } from '../dom';
-import { currentLanguage, tr } from '../i18n';
+import { bilingual, currentLanguage, tr } from '../i18n';
 import { navigate, rerender } from '../router';
 import { exportButtons, fetchAllPages, showProblem, table, type Column } from '../ui';
 
@@ -61,7 +61,7 @@ function reportView(answer: ImportReport, apply: () => Promise<void>): HTMLEleme
           [
             { label: tr('行', 'Line'), value: (row) => row.line },
             { label: tr('字段', 'Field'), value: (row) => row.field },
-            { label: tr('原因', 'Reason'), value: (row) => row.reason },
+            { label: tr('原因', 'Reason'), value: (row) => bilingual(row.reason) },
           ],
           answer.refused,
           { testId: 'refused-rows' },

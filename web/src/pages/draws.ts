@@ -73,8 +73,8 @@ export async function drawPage({ id }: Record<string, string>): Promise<Node> {
     picks.length
       ? table(
           [
-            { label: tr('对象', 'Target'), value: (row) => row.entityId },
-            { label: tr('检查组', 'Team'), value: (row) => (row.team ?? []).join('、') },
+            { label: tr('对象', 'Target'), value: (row) => draw.entityNames?.[row.entityId] ?? row.entityId },
+            { label: tr('检查组', 'Team'), value: (row) => row.team.map((id) => draw.officerNames?.[id] ?? id).join('、') },
             { label: tr('层', 'Stratum'), value: (row) => row.stratum ?? '' },
             { label: tr('权重', 'Weight'), value: (row) => row.weight },
             { label: tr('入选理由', 'Why eligible'), value: (row) => bilingual(row.reason) },
