@@ -17,13 +17,16 @@ export interface WorkerSetup extends ActivityDependencies {
   taskQueue: string;
   /** A prebuilt bundle (tests build one for all workers); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflows kept in memory between tasks (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default sizes it by the heap. */
+  maxCachedWorkflows?: number;
 }
 
-export function createWorker({ connection, namespace, taskQueue, workflowBundle, ...dependencies }: WorkerSetup) {
+export function createWorker({ connection, namespace, taskQueue, workflowBundle, maxCachedWorkflows, ...dependencies }: WorkerSetup) {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(dependencies),
   });
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     db,
     clock: systemClock,
     creditPlatform:

@@ -31,17 +31,19 @@ export function signCreditPush(secret: string, timestamp: string, body: string):
 export function creditActivities({ db, clock, fetch, platform }: CreditDependencies) {
   return {
     async pushToCreditPlatform(request: CreditPushRequest): Promise<{ delivered: boolean }> {
-      const push = await db.creditPush.upsert({
-        where: { idempotencyKey: request.idempotencyKey },
-        update: {},
-        create: { idempotencyKey: request.idempotencyKey, caseId: request.caseId, status: 'pending', payload: request.payload },
-      });
-      if (push.status === 'delivered') return { delivered: true };
-      if (!platform) {
-        // Not connected yet: the push stays on record as not sent, to be sent once a platform is configured.
-        await db.creditPush.update({ where: { idempotencyKey: push.idempotencyKey }, data: { status: 'not_configured' } });
-        return { delivered: false };
-      }
+      // Raw SQL statements: the query compiler costs more than these writes. The push row is keyed by its
+      // idempotency key, so a retry finds it; a delivered push is never sent again.
+      const payload = JSON.stringify(request.payload);
+      const initial = platform ? 'pending' : 'not_configured';
+      // Not connected yet: the push stays on record as not sent, to be sent once a platform is configured.
+      const [push] = await db.$queryRaw<Array<{ status: string }>>`
+        insert into "CreditPush" ("idempotencyKey", "caseId", status, payload)
+        values (${request.idempotencyKey}, ${request.caseId}::uuid, ${initial}, ${payload}::jsonb)
+        on conflict ("idempotencyKey") do update
+          set status = case when excluded.status = 'pending' or "CreditPush".status = 'delivered' then "CreditPush".status else excluded.status end
+        returning status`;
+      if (push!.status === 'delivered') return { delivered: true };
+      if (!platform) return { delivered: false };
       const body = JSON.stringify(request.payload);
       const timestamp = clock.now().toISOString();
       try {
@@ -58,20 +60,18 @@ export function creditActivities({ db, clock, fetch, platform }: CreditDependenc
         });
         if (!response.ok) throw new Error(`credit platform answered ${response.status}`);
       } catch (error) {
-        await db.creditPush.update({
-          where: { idempotencyKey: push.idempotencyKey },
-          data: { attempts: { increment: 1 }, status: 'retrying', lastError: String(error instanceof Error ? error.message : error) },
-        });
+        await db.$executeRaw`
+          update "CreditPush" set attempts = attempts + 1, status = 'retrying', "lastError" = ${String(error instanceof Error ? error.message : error)}
+          where "idempotencyKey" = ${request.idempotencyKey}`;
         throw error;
       }
       const now = clock.now();
-      await db.$transaction([
-        db.creditPush.update({
-          where: { idempotencyKey: push.idempotencyKey },
-          data: { attempts: { increment: 1 }, status: 'delivered', pushedAt: now, lastError: null },
-        }),
-        db.inspectionCase.update({ where: { id: request.caseId }, data: { creditPushedAt: now } }),
-      ]);
+      await db.$executeRaw`
+        with delivered as (
+          update "CreditPush" set attempts = attempts + 1, status = 'delivered', "pushedAt" = ${now.toISOString()}::timestamptz, "lastError" = null
+          where "idempotencyKey" = ${request.idempotencyKey}
+        )
+        update "InspectionCase" set "creditPushedAt" = ${now.toISOString()}::timestamptz, "updatedAt" = now() where id = ${request.caseId}::uuid`;
       return { delivered: true };
     },
   };

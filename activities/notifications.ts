@@ -22,17 +22,12 @@ export interface NotificationDependencies {
 export function notificationActivities({ db, fetch, webhookUrl }: NotificationDependencies) {
   return {
     async notify(request: NotificationRequest): Promise<void> {
-      await db.notification.createMany({
-        data: request.recipients.map((recipient) => ({
-          recipient,
-          notifyKey: request.notifyKey,
-          caseId: request.caseId ?? null,
-          kind: request.kind,
-          message: request.message,
-          createdAt: new Date(request.at),
-        })),
-        skipDuplicates: true,
-      });
+      // One statement (raw SQL skips the query compiler); (notifyKey, recipient) is unique, so a retry adds nothing.
+      await db.$executeRaw`
+        insert into "Notification" (recipient, "notifyKey", "caseId", kind, message, "createdAt")
+        select recipient, ${request.notifyKey}, ${request.caseId ?? null}::uuid, ${request.kind}, ${request.message}, ${request.at}::timestamptz
+        from jsonb_array_elements_text(${JSON.stringify(request.recipients)}::jsonb) as recipient
+        on conflict ("notifyKey", recipient) do nothing`;
     },
 
     async deliverNotification(request: NotificationRequest): Promise<void> {

@@ -81,6 +81,9 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .default([]),
   WORKER_METRICS_PORT: port.optional(),
+  // Workflows kept in the worker's memory between tasks; one evicted is replayed from its history when it next
+  // has work. Bounds the worker's memory (issue 5): a case's state is small, its V8 context is not.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(200),
 
   // Embedded defaults used by `npm start` when DATABASE_URL / TEMPORAL_ADDRESS are not given.
   DATA_DIR: z.string().min(1).default('.data'),

@@ -21,21 +21,24 @@ export type Change = {
 const AUDIT_CHAIN_LOCK = 20_181_042;
 
 export async function appendAudit(db: Db, record: AuditRecord, at = new Date()): Promise<void> {
+  const content = {
+    at: at.toISOString(),
+    actor: record.actor,
+    action: record.action,
+    target: record.target ?? null,
+    reason: record.reason ?? null,
+    data: record.data ?? {},
+  };
+  // Raw SQL: every audited write passes through this lock, so the time held must be PostgreSQL's alone, not the
+  // query compiler's. The lock is its own statement: the next one's snapshot must see the previous holder's entry.
   await db.$transaction(async (tx) => {
     await tx.$executeRaw`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-    const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
-    const content = {
-      at: at.toISOString(),
-      actor: record.actor,
-      action: record.action,
-      target: record.target ?? null,
-      reason: record.reason ?? null,
-      data: record.data ?? {},
-    };
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    await tx.auditEntry.create({
-      data: { ...content, at, data: content.data as Prisma.InputJsonValue, prevHash, hash: auditHash(prevHash, content) },
-    });
+    const last = await tx.$queryRaw<Array<{ hash: string }>>`select hash from "AuditEntry" order by seq desc limit 1`;
+    const prevHash = last[0]?.hash ?? GENESIS_HASH;
+    await tx.$executeRaw`
+      insert into "AuditEntry" (at, actor, action, target, reason, data, "prevHash", hash)
+      values (${content.at}::timestamptz, ${content.actor}, ${content.action}, ${content.target}::text, ${content.reason}::text,
+        ${JSON.stringify(content.data)}::jsonb, ${prevHash}, ${auditHash(prevHash, content)})`;
   });
 }
 

@@ -106,7 +106,10 @@ const caseSchema = z.object({
   timeline: z.array(z.object({ kind: z.string(), actor: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })),
   workflow: z.object({
     id: z.string(),
-    status: z.string().meta({ description: 'Temporal execution status, e.g. RUNNING, COMPLETED' }),
+    status: z.string().meta({
+      description:
+        "execution status: without ?live, the one the recorded case status implies (RUNNING until closed, cancelled or ended, then COMPLETED); with ?live=true, Temporal's own (RUNNING, COMPLETED, FAILED, TERMINATED…)",
+    }),
     state: z.record(z.string(), z.unknown()).nullable().meta({ description: "with ?live=true, the running workflow's own state; else null" }),
   }),
 });

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 import { registerEntity as registerEntityVia, registerOfficer } from '../support/fixtures';
+import { createActivities } from '../../activities';
+import { systemClock } from '../../activities/clock';
 
 let system: TestSystem;
 
@@ -168,5 +170,70 @@ describe('R2 the officer directory follows people as they move and as certificat
       expect(refused.status).toBe(422);
       expect(refused.body.errors[0]).toMatchObject({ field: 'body.team', message: expect.stringContaining('R2') });
     }
+  });
+});
+
+describe('R20 the projection writes are single statements that a retry leaves unchanged', () => {
+  it('R20 a retried progress, notification, opening and publication writes each row, event and notification once', async () => {
+    const activities = createActivities({ db: system.db, clock: systemClock });
+    const entity = await registerEntity();
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: await team() });
+    const caseId: string = opened.body.id;
+    const row = await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } });
+
+    // The opening again: the row and its event stay as they were.
+    await activities.recordCaseOpened({
+      caseId,
+      workflowId: row.workflowId,
+      entityId: row.entityId,
+      origin: 'complaint',
+      originReason: 'changed',
+      team: row.team,
+      openedBy: row.openedBy,
+      openedAt: new Date().toISOString(),
+    });
+    expect(await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ originReason: '投诉线索', openedAt: row.openedAt });
+    expect(await system.db.caseEvent.count({ where: { caseId, eventKey: 'opened' } })).toBe(1);
+
+    const deadline = '2030-01-31T16:00:00.000Z';
+    const progress = {
+      caseId,
+      eventKey: 'test-order',
+      kind: 'rectification_ordered',
+      actor: row.team[0]!,
+      at: new Date().toISOString(),
+      status: 'rectifying' as const,
+      fields: { rectificationDeadline: deadline, revisitDueAt: null, escalationLevel: 1 },
+      record: { kind: 'rectification_order', data: { requirements: '整改' } },
+    };
+    await activities.recordCaseProgress(progress);
+    // A retry after the first attempt committed, with fields that would differ: nothing changes.
+    await activities.recordCaseProgress({ ...progress, status: 'closed' as const, fields: { escalationLevel: 2 } });
+    const after = await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } });
+    expect(after).toMatchObject({ status: 'rectifying', escalationLevel: 1, revisitDueAt: null, resultCategory: row.resultCategory, team: row.team });
+    expect(after.rectificationDeadline?.toISOString()).toBe(deadline);
+    expect(await system.db.caseEvent.count({ where: { caseId, eventKey: 'test-order' } })).toBe(1);
+    expect(await system.db.caseRecord.findMany({ where: { caseId, recordKey: 'test-order' } })).toEqual([
+      expect.objectContaining({ kind: 'rectification_order', data: { requirements: '整改' }, recordedBy: row.team[0] }),
+    ]);
+    // A progress without a status or record leaves the status and records alone.
+    await activities.recordCaseProgress({ caseId, eventKey: 'test-note', kind: 'escalated', actor: 'system', at: new Date().toISOString(), fields: { team: ['a', 'b'] } });
+    expect(await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ status: 'rectifying', team: ['a', 'b'] });
+    expect(await system.db.caseRecord.count({ where: { caseId } })).toBe(1);
+    // An unknown case is refused (and the activity retried), not silently skipped.
+    await expect(activities.recordCaseProgress({ ...progress, caseId: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow();
+
+    const notification = { notifyKey: `${caseId}:test`, recipients: ['r1', 'r2', 'r1'], kind: 'test', caseId, message: 'm', at: new Date().toISOString() };
+    await activities.notify(notification);
+    await activities.notify(notification);
+    expect(await system.db.notification.count({ where: { notifyKey: `${caseId}:test` } })).toBe(2);
+
+    const at = new Date().toISOString();
+    await activities.publishResult({ caseId, at, content: { resultCategory: 'no_problem' } });
+    await activities.publishResult({ caseId, at: new Date(Date.now() + 60_000).toISOString(), content: { changed: true } });
+    expect(await system.db.publication.findUniqueOrThrow({ where: { caseId } })).toMatchObject({ content: { resultCategory: 'no_problem' }, entityUscc: entity.uscc });
+    expect((await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } })).publishedAt?.toISOString()).toBe(at);
+    expect(await system.db.caseEvent.count({ where: { caseId, eventKey: 'published' } })).toBe(1);
+    await expect(activities.publishResult({ caseId: '00000000-0000-4000-8000-000000000000', at, content: {} })).rejects.toThrow();
   });
 });
