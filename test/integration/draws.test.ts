@@ -75,7 +75,9 @@ describe('R8 R20 a draw is committed, run once, opens its cases, and can be veri
     expect(verification.body).toMatchObject({ valid: true, problems: [] });
     const stored = await system.db.draw.findUniqueOrThrow({ where: { id: committed.body.id } });
     const tampered = structuredClone(stored.result) as { picks: Array<{ team: string[] }> };
-    tampered.picks[0]!.team = [officers[3]!, officers[4]!];
+    // Another team than the one drawn (a fixed pair could be the drawn one itself, and then nothing would change).
+    const drawnTeam = tampered.picks[0]!.team;
+    tampered.picks[0]!.team = officers.filter((officer) => !drawnTeam.includes(officer)).slice(0, 2).sort();
     await system.db.draw.update({ where: { id: stored.id }, data: { result: tampered as object } });
     expect((await call(system.baseUrl, 'GET', `/draws/${stored.id}/verification`, undefined, testUsers.auditor.headers)).body.valid).toBe(false);
     await system.db.draw.update({ where: { id: stored.id }, data: { result: stored.result as object, seed: 'another seed' } });
