@@ -10,9 +10,10 @@ export interface Column<Row> {
   cell?(row: Row): Node | string;
 }
 
-export function table<Row>(columns: Column<Row>[], rows: Row[], options: { empty?: string; testId?: string } = {}): HTMLElement {
+/** A table; with `exportAs`, its rows (all of them, already loaded) can also be saved as XLSX or CSV. */
+export function table<Row>(columns: Column<Row>[], rows: Row[], options: { empty?: string; testId?: string; exportAs?: string } = {}): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, options.empty ?? tr('暂无记录', 'Nothing here yet'));
-  return h(
+  const grid = h(
     'div',
     { class: 'table-wrap' },
     h(
@@ -32,6 +33,8 @@ export function table<Row>(columns: Column<Row>[], rows: Row[], options: { empty
       ),
     ),
   );
+  if (!options.exportAs) return grid;
+  return h('div', null, h('div', { class: 'toolbar' }, exportButtons(options.exportAs, columns, async () => rows)), grid);
 }
 
 /**

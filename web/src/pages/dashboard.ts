@@ -100,7 +100,7 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
           { label: tr('案件数', 'Cases'), value: (row) => row.casesJoined },
         ],
         participation.belowLine,
-        { empty: tr('无人低于要求', 'Nobody is below the line'), testId: 'below-line' },
+        { empty: tr('无人低于要求', 'Nobody is below the line'), testId: 'below-line', exportAs: tr('参与率不足人员', 'officers below the line') },
       ),
     ),
     h(
@@ -115,7 +115,7 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
           { label: tr('督办（大队/局领导）', 'Escalated (office/leadership)'), value: (row) => `${row.escalatedToCoordinator}/${row.escalatedToLeadership}`, cell: (row) => caseListLink({ officerId: row.members[0]?.id, escalated: true }, `${row.escalatedToCoordinator} / ${row.escalatedToLeadership}`) },
         ],
         backlog.teams,
-        { empty: tr('没有整改或待回访案件', 'No rectifications or revisits pending'), testId: 'backlog' },
+        { empty: tr('没有整改或待回访案件', 'No rectifications or revisits pending'), testId: 'backlog', exportAs: tr('整改与回访', 'rectifications and revisits') },
       ),
     ),
     h(

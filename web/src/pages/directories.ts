@@ -181,9 +181,9 @@ export async function officersPage(): Promise<Node> {
     'div',
     null,
     h('h1', null, tr('执法检查人员名录', 'Officers'), h('small', null, ` ${answer.total}`)),
-    h('div', { class: 'toolbar' }, exportButtons(tr('执法人员', 'officers'), columns, async () => answer.items), fileExports('/officers', 'officers')),
+    h('div', { class: 'toolbar' }, fileExports('/officers', 'officers')),
     importPanel('/officers'),
-    table(columns, answer.items, { testId: 'officer-list' }),
+    table(columns, answer.items, { testId: 'officer-list', exportAs: tr('执法人员', 'officers') }),
   );
 }
 
@@ -213,8 +213,8 @@ export async function itemsPage(): Promise<Node> {
     'div',
     null,
     h('h1', null, tr('抽查事项清单', 'Inspection items'), h('small', null, ` ${answer.items.length}`)),
-    h('div', { class: 'toolbar' }, exportButtons(tr('抽查事项', 'items'), columns, async () => answer.items), staff ? fileExports('/inspection-items', 'inspection-items') : null),
+    staff ? h('div', { class: 'toolbar' }, fileExports('/inspection-items', 'inspection-items')) : null,
     importPanel('/inspection-items'),
-    table(columns, answer.items, { testId: 'item-list' }),
+    table(columns, answer.items, { testId: 'item-list', exportAs: tr('抽查事项', 'items') }),
   );
 }

@@ -17,6 +17,15 @@ interface DrawRow {
   drawnAt: string | null;
 }
 
+const strataLabels: Record<string, [string, string]> = {
+  not_yet_inspected: ['本年未抽查', 'not yet inspected this year'],
+  already_inspected: ['本年已抽查', 'already inspected this year'],
+};
+const stratumLabel = (stratum: string) => {
+  const label = strataLabels[stratum];
+  return label ? tr(label[0], label[1]) : stratum;
+};
+
 export async function drawsPage(): Promise<Node> {
   const answer = await get<{ total: number; items: DrawRow[] }>('/draws?pageSize=200');
   return h(
@@ -32,7 +41,7 @@ export async function drawsPage(): Promise<Node> {
         { label: tr('名录快照哈希', 'Pool hash'), value: (row) => row.snapshotHash.slice(0, 16), cell: (row) => h('code', null, `${row.snapshotHash.slice(0, 16)}…`) },
       ],
       answer.items,
-      { testId: 'draw-list' },
+      { testId: 'draw-list', exportAs: tr('抽取记录', 'draws') },
     ),
   );
 }
@@ -75,12 +84,12 @@ export async function drawPage({ id }: Record<string, string>): Promise<Node> {
           [
             { label: tr('对象', 'Target'), value: (row) => draw.entityNames?.[row.entityId] ?? row.entityId },
             { label: tr('检查组', 'Team'), value: (row) => row.team.map((id) => draw.officerNames?.[id] ?? id).join('、') },
-            { label: tr('层', 'Stratum'), value: (row) => row.stratum ?? '' },
+            { label: tr('层', 'Stratum'), value: (row) => stratumLabel(row.stratum) },
             { label: tr('权重', 'Weight'), value: (row) => row.weight },
             { label: tr('入选理由', 'Why eligible'), value: (row) => bilingual(row.reason) },
           ],
           picks,
-          { testId: 'draw-picks' },
+          { testId: 'draw-picks', exportAs: tr('抽取结果', 'draw result') },
         )
       : null,
   );

@@ -50,7 +50,7 @@ export async function plansPage(_params: Record<string, string>, search: URLSear
         { label: tr('状态', 'Status'), value: (row) => planStatus(row.status), cell: (row) => h('span', { class: `badge plan-${row.status}` }, planStatus(row.status)) },
       ],
       answer.items,
-      { testId: 'plan-list' },
+      { testId: 'plan-list', exportAs: tr('抽查计划', 'plans') },
     ),
   );
 }

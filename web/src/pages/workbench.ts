@@ -41,7 +41,7 @@ export async function workbenchPage(): Promise<Node> {
         },
       ],
       open,
-      { empty: tr('没有待办案件', 'No open cases'), testId: 'my-cases' },
+      { empty: tr('没有待办案件', 'No open cases'), testId: 'my-cases', exportAs: tr('我的案件', 'my cases') },
     ),
     h('h2', null, tr('我的通知', 'My notifications')),
     notifications.items.length
