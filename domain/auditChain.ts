@@ -29,9 +29,14 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
-export function auditHash(prevHash: string, content: AuditContent): string {
+/** What an entry's hash covers besides the previous hash (PostgreSQL's append_audit_entry hashes the same). */
+export function auditContentJson(content: AuditContent): string {
   const { at, actor, action, target, reason, data } = content;
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson({ at, actor, action, target, reason, data })).digest('hex');
+  return canonicalJson({ at, actor, action, target, reason, data });
+}
+
+export function auditHash(prevHash: string, content: AuditContent): string {
+  return createHash('sha256').update(prevHash).update('\n').update(auditContentJson(content)).digest('hex');
 }
 
 export type ChainVerdict =

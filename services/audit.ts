@@ -1,7 +1,7 @@
 // Appending to and verifying the hash-chained audit log (R20).
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
-import { auditHash, GENESIS_HASH, verifyChain, type ChainVerdict } from '../domain/auditChain';
+import { auditContentJson, verifyChain, type ChainVerdict } from '../domain/auditChain';
 
 export interface AuditRecord {
   actor: string;
@@ -17,8 +17,10 @@ export type Change = {
   after: Prisma.InputJsonObject;
 };
 
-// One writer at a time extends the chain; other transactions wait on this lock, not on each other's rows.
-const AUDIT_CHAIN_LOCK = 20_181_042;
+// One writer at a time extends the chain, under an advisory lock. lock_audit_chain() takes it in the argument
+// and append_audit_entry() reads the last hash and inserts the entry (prisma/migrations/…_audit_append_function),
+// in one statement: the lock is held inside PostgreSQL only, never across round trips to a busy API process.
+// Every audited write passes through it.
 
 export async function appendAudit(db: Db, record: AuditRecord, at = new Date()): Promise<void> {
   const content = {
@@ -29,17 +31,10 @@ export async function appendAudit(db: Db, record: AuditRecord, at = new Date()):
     reason: record.reason ?? null,
     data: record.data ?? {},
   };
-  // Raw SQL: every audited write passes through this lock, so the time held must be PostgreSQL's alone, not the
-  // query compiler's. The lock is its own statement: the next one's snapshot must see the previous holder's entry.
-  await db.$transaction(async (tx) => {
-    await tx.$executeRaw`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-    const last = await tx.$queryRaw<Array<{ hash: string }>>`select hash from "AuditEntry" order by seq desc limit 1`;
-    const prevHash = last[0]?.hash ?? GENESIS_HASH;
-    await tx.$executeRaw`
-      insert into "AuditEntry" (at, actor, action, target, reason, data, "prevHash", hash)
-      values (${content.at}::timestamptz, ${content.actor}, ${content.action}, ${content.target}::text, ${content.reason}::text,
-        ${JSON.stringify(content.data)}::jsonb, ${prevHash}, ${auditHash(prevHash, content)})`;
-  });
+  // The database computes the hash as auditHash does: sha256(prevHash, '\n', the canonical JSON of the content).
+  await db.$queryRaw`
+    select append_audit_entry(lock_audit_chain(), ${content.at}::timestamptz, ${content.actor}, ${content.action}, ${content.target}::text,
+      ${content.reason}::text, ${JSON.stringify(content.data)}::jsonb, ${auditContentJson(content)})`;
 }
 
 export async function verifyAudit(db: Db): Promise<ChainVerdict> {

@@ -4,6 +4,7 @@ import { call, startTestSystem, testUsers, type TestSystem } from '../support/sy
 import { registerEntity as registerEntityVia, registerOfficer } from '../support/fixtures';
 import { createActivities } from '../../activities';
 import { systemClock } from '../../activities/clock';
+import { appendAudit, verifyAudit } from '../../services/audit';
 
 let system: TestSystem;
 
@@ -235,5 +236,14 @@ describe('R20 the projection writes are single statements that a retry leaves un
     expect((await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } })).publishedAt?.toISOString()).toBe(at);
     expect(await system.db.caseEvent.count({ where: { caseId, eventKey: 'published' } })).toBe(1);
     await expect(activities.publishResult({ caseId: '00000000-0000-4000-8000-000000000000', at, content: {} })).rejects.toThrow();
+  });
+
+  it('R20 audit entries appended concurrently by the database chain up as the verifier computes them', async () => {
+    const data = { 名称: '审计 "引号" \\ 反斜杠\n换行 😀', nested: { b: [1, 2.5, null, true], a: 'x' }, empty: {} };
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) => appendAudit(system.db, { actor: `tester-${index}`, action: 'TEST', target: `t${index}`, reason: index % 2 ? null : '理由', data })),
+    );
+    expect(await system.db.auditEntry.count({ where: { action: 'TEST' } })).toBe(20);
+    expect(await verifyAudit(system.db)).toMatchObject({ valid: true });
   });
 });
