@@ -13,6 +13,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FieldProblem } from '../errors';
 import { invalidDraw } from './errors';
+import { CATEGORY_PIECES, inspectionSegment, STREET_PIECES } from './targetJson.mjs';
 import { riskFlags, type DrawConflict, type DrawOfficer, type DrawSnapshot, type DrawTarget } from './types';
 
 const TARGET_KEYS = ['category', 'id', 'inspectionsThisYear', 'riskFlags', 'street', 'uscc'] as const;
@@ -68,7 +69,7 @@ export function isIsoDate(value: unknown): value is string {
 }
 
 /** Sorted without duplicates, reusing the array when it already is (the usual case, so no copying). */
-function sortedSet(values: readonly string[]): string[] | null {
+export function sortedSet(values: readonly string[]): string[] | null {
   for (let index = 1; index < values.length; index += 1) {
     if (!(values[index - 1]! < values[index]!)) return [...new Set(values)].sort(compareIds);
   }
@@ -79,7 +80,7 @@ function sortedSet(values: readonly string[]): string[] | null {
  * Records in id order. Input already in strict id order costs one pass (a query with
  * `ORDER BY id COLLATE "C"` gives it); anything else is sorted, O(n log n): seconds at a million.
  */
-function inIdOrder<T extends { id: string }>(kind: string, records: readonly T[], problems: FieldProblem[]): readonly T[] {
+export function inIdOrder<T extends { id: string }>(kind: string, records: readonly T[], problems: FieldProblem[]): readonly T[] {
   let index = 1;
   while (index < records.length && records[index - 1]!.id < records[index]!.id) index += 1;
   if (index >= records.length) return records;
@@ -90,40 +91,54 @@ function inIdOrder<T extends { id: string }>(kind: string, records: readonly T[]
   return sorted;
 }
 
+/** What is wrong with a target: the faulty field's path after `targets[id]` and the message; null when nothing is. */
+export function targetProblem(target: DrawTarget): FieldProblem | null {
+  if (typeof target !== 'object' || target === null || !isText(target.id) || target.id === '') {
+    return { field: '', message: '缺少 id / id missing' };
+  }
+  if (!isText(target.uscc) || !isText(target.category) || !isText(target.street)) {
+    return { field: '', message: 'uscc、category、street 应为文字 / uscc, category and street must be strings' };
+  }
+  if (!isCount(target.inspectionsThisYear)) {
+    return { field: '.inspectionsThisYear', message: '应为非负整数 / must be a non-negative integer' };
+  }
+  if (!Array.isArray(target.riskFlags) || !allKnown(target.riskFlags)) {
+    return { field: '.riskFlags', message: `只能取 ${riskFlags.join('、')} / must be among ${riskFlags.join(', ')}` };
+  }
+  return null;
+}
+
+export function allKnown(flags: readonly unknown[]): boolean {
+  for (const flag of flags) if (!knownRiskFlags.has(flag as string)) return false;
+  return true;
+}
+
 function prepareTargets(input: unknown, problems: FieldProblem[]): DrawTarget[] {
   if (!Array.isArray(input)) {
     problems.push({ field: 'targets', message: '应为数组 / must be an array' });
     return [];
   }
-  // Copied only if some record has to be normalised; a million-element copy is not free.
+  // Copied only if some record has to be normalised; a million-element copy is not free. Likewise the
+  // record's name for a problem is only spelt out when there is one.
   let targets = input as DrawTarget[];
   for (let index = 0; index < input.length; index += 1) {
     const target = input[index] as DrawTarget;
-    const where = `targets[${isText(target?.id) ? target.id : index}]`;
-    if (typeof target !== 'object' || target === null || !isText(target.id) || target.id === '') {
-      problems.push({ field: where, message: '缺少 id / id missing' });
-    } else if (!isText(target.uscc) || !isText(target.category) || !isText(target.street)) {
-      problems.push({ field: where, message: 'uscc、category、street 应为文字 / uscc, category and street must be strings' });
-    } else if (!isCount(target.inspectionsThisYear)) {
-      problems.push({ field: `${where}.inspectionsThisYear`, message: '应为非负整数 / must be a non-negative integer' });
-    } else if (!Array.isArray(target.riskFlags) || !target.riskFlags.every((flag) => knownRiskFlags.has(flag))) {
-      problems.push({
-        field: `${where}.riskFlags`,
-        message: `只能取 ${riskFlags.join('、')} / must be among ${riskFlags.join(', ')}`,
-      });
-    } else {
-      const flags = sortedSet(target.riskFlags);
-      if (flags !== null) {
-        if (targets === input) targets = [...targets];
-        targets[index] = { ...target, riskFlags: flags as DrawTarget['riskFlags'] };
-      }
+    const problem = targetProblem(target);
+    if (problem !== null) {
+      problems.push({ field: `targets[${isText(target?.id) ? target.id : index}]${problem.field}`, message: problem.message });
+      if (problems.length >= MAX_REPORTED_PROBLEMS) break;
+      continue;
     }
-    if (problems.length >= MAX_REPORTED_PROBLEMS) break;
+    const flags = sortedSet(target.riskFlags);
+    if (flags !== null) {
+      if (targets === input) targets = [...targets];
+      targets[index] = { ...target, riskFlags: flags as DrawTarget['riskFlags'] };
+    }
   }
   return targets;
 }
 
-function prepareOfficers(input: unknown, problems: FieldProblem[]): DrawOfficer[] {
+export function prepareOfficers(input: unknown, problems: FieldProblem[]): DrawOfficer[] {
   if (!Array.isArray(input)) {
     problems.push({ field: 'officers', message: '应为数组 / must be an array' });
     return [];
@@ -152,7 +167,7 @@ function prepareOfficers(input: unknown, problems: FieldProblem[]): DrawOfficer[
   return officers;
 }
 
-function prepareConflicts(input: unknown, problems: FieldProblem[]): DrawConflict[] {
+export function prepareConflicts(input: unknown, problems: FieldProblem[]): DrawConflict[] {
   if (!Array.isArray(input)) {
     problems.push({ field: 'conflicts', message: '应为数组 / must be an array' });
     return [];
@@ -173,6 +188,32 @@ function prepareConflicts(input: unknown, problems: FieldProblem[]): DrawConflic
   return conflicts.filter((conflict, index) => index === 0 || order(conflicts[index - 1]!, conflict) !== 0);
 }
 
+/**
+ * A snapshot the engine itself validated, put in canonical order and hashed (see SnapshotBuilder): runDraw
+ * takes it as it is. Its arrays are frozen; the records in them must not be changed either.
+ */
+export interface BuiltSnapshot extends DrawSnapshot {
+  readonly snapshotHash: string;
+}
+
+const builtSnapshots = new WeakSet<object>();
+
+export function sealSnapshot(prepared: PreparedSnapshot, hash: string): BuiltSnapshot {
+  const snapshot: BuiltSnapshot = Object.freeze({
+    targets: Object.freeze(prepared.targets) as DrawTarget[],
+    officers: Object.freeze(prepared.officers) as DrawOfficer[],
+    conflicts: Object.freeze(prepared.conflicts) as DrawConflict[],
+    snapshotHash: hash,
+  });
+  builtSnapshots.add(snapshot);
+  return snapshot;
+}
+
+/** The hash of a snapshot sealed by sealSnapshot; undefined for any other object, whatever fields it has. */
+export function builtSnapshotHash(snapshot: DrawSnapshot): string | undefined {
+  return builtSnapshots.has(snapshot) ? (snapshot as BuiltSnapshot).snapshotHash : undefined;
+}
+
 /** Validates and normalises a snapshot; throws DomainError 'invalid' naming the faulty records. */
 export function prepareSnapshot(snapshot: DrawSnapshot): PreparedSnapshot {
   const problems: FieldProblem[] = [];
@@ -186,7 +227,12 @@ export function prepareSnapshot(snapshot: DrawSnapshot): PreparedSnapshot {
   return prepared;
 }
 
-function writeArray(hash: Hash, records: readonly object[], keys: readonly string[]): void {
+/** Where canonical JSON goes, piece by piece: a Hash, or anything else that takes text. */
+interface JsonSink {
+  update(text: string): unknown;
+}
+
+function writeArray(hash: JsonSink, records: readonly object[], keys: readonly string[]): void {
   hash.update('[');
   for (let start = 0; start < records.length; start += CHUNK) {
     // A replacer array makes JSON.stringify write exactly these keys, in this (sorted) order, at every depth.
@@ -198,45 +244,55 @@ function writeArray(hash: Hash, records: readonly object[], keys: readonly strin
 
 // Targets are most of the bytes (about 125 MB for a million), and building JSON strings of them costs
 // several times what hashing does. So they are encoded straight into a byte buffer as UTF-8, giving the
-// bytes JSON.stringify would: a string without `"`, `\`, control characters or lone surrogates needs
-// no escaping and is written as is; a record holding anything else is handed to JSON.stringify whole.
-// The tests compare both ways.
+// bytes JSON.stringify would. The tests compare both ways.
+//
+// A directory repeats a few dozen categories, streets and flag names a million times. Each distinct one is
+// encoded once, by JSON.stringify and together with the key names around it (the pieces targetJson.mjs
+// defines, which writes the same layout from bytes), and from then on copied in one go, which costs far
+// less than any loop over its characters. Ids and credit codes are unique: they are written character by
+// character, and a record with one that would need escaping goes through JSON.stringify whole.
 const MAX_BUFFER_BYTES = 1 << 20;
-/** Key names and punctuation, kept as big-endian 32-bit words (4 bytes a store) and the odd bytes left. */
-interface Literal {
-  words: Uint32Array;
-  tail: Uint8Array;
-  length: number;
-}
-
-function literal(text: string): Literal {
-  const bytes = Buffer.from(text, 'latin1');
-  const words = new Uint32Array(bytes.length >> 2);
-  for (let index = 0; index < words.length; index += 1) words[index] = bytes.readUInt32BE(4 * index);
-  return { words, tail: Uint8Array.from(bytes.subarray(4 * words.length)), length: bytes.length };
-}
-
-const CATEGORY = literal('{"category":');
-const ID = literal(',"id":');
-const INSPECTIONS = literal(',"inspectionsThisYear":');
-const FLAGS = literal(',"riskFlags":[');
-const STREET = literal('],"street":');
-const USCC = literal(',"uscc":');
+/** Distinct strings kept encoded per field; a directory with more pays the per-character path for the rest. */
+const MAX_CACHED_SEGMENTS = 4096;
 const QUOTE = 34;
 const BACKSLASH = 92;
+const COMMA = 44;
 
-function putLiteral(buffer: Uint8Array, view: DataView, at: number, text: Literal): number {
-  const { words, tail } = text;
-  for (let index = 0; index < words.length; index += 1) view.setUint32(at + 4 * index, words[index]!);
-  const rest = at + 4 * words.length;
-  for (let index = 0; index < tail.length; index += 1) buffer[rest + index] = tail[index]!;
-  return at + text.length;
+/** A string field as UTF-8 JSON between fixed text, e.g. `],"street":"金城镇","uscc":"`, encoded once per distinct value. */
+class SegmentCache {
+  private readonly segments = new Map<string, Uint8Array>();
+  readonly prefix: Uint8Array;
+  readonly suffix: Uint8Array;
+
+  constructor(
+    private readonly before: string,
+    private readonly after: string,
+  ) {
+    this.prefix = Buffer.from(before, 'utf8');
+    this.suffix = Buffer.from(after, 'utf8');
+  }
+
+  /** The encoded segment, or undefined once the cache is full and the value is not in it. */
+  get(text: string): Uint8Array | undefined {
+    let segment = this.segments.get(text);
+    if (segment === undefined && this.segments.size < MAX_CACHED_SEGMENTS) {
+      segment = Buffer.from(`${this.before}${JSON.stringify(text)}${this.after}`, 'utf8');
+      this.segments.set(text, segment);
+    }
+    return segment;
+  }
 }
 
-/** Writes the string as JSON in UTF-8 (at most 3 bytes per UTF-16 unit); -1 when it would need escaping. */
-function putString(buffer: Uint8Array, at: number, text: string): number {
-  if (at < 0) return -1;
-  buffer[at++] = QUOTE;
+/** `","inspectionsThisYear":<count>,"riskFlags":[` for the usual small counts, built once. */
+const INSPECTION_SEGMENTS = Array.from({ length: 16 }, (_, count) => inspectionSegment(count));
+
+function putBytes(buffer: Buffer, at: number, bytes: Uint8Array): number {
+  buffer.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** Writes the string's characters as JSON in UTF-8 (at most 3 bytes per UTF-16 unit), without quotes; -1 when it would need escaping. */
+function putChars(buffer: Uint8Array, at: number, text: string): number {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code < 0x80) {
@@ -260,80 +316,119 @@ function putString(buffer: Uint8Array, at: number, text: string): number {
       index += 1;
     }
   }
-  buffer[at++] = QUOTE;
   return at;
 }
 
-function putTarget(buffer: Uint8Array, view: DataView, at: number, target: DrawTarget): number {
-  at = putString(buffer, putLiteral(buffer, view, at, CATEGORY), target.category);
+/** A field through its cache, or (cache full) its prefix, its characters and its suffix; -1 when it would need escaping. */
+function putCached(buffer: Buffer, at: number, cache: SegmentCache, text: string): number {
+  const segment = cache.get(text);
+  if (segment !== undefined) return putBytes(buffer, at, segment);
+  at = putBytes(buffer, at, cache.prefix);
+  buffer[at++] = QUOTE;
+  at = putChars(buffer, at, text);
   if (at < 0) return -1;
-  at = putString(buffer, putLiteral(buffer, view, at, ID), target.id);
-  if (at < 0) return -1;
-  at = putLiteral(buffer, view, at, INSPECTIONS);
-  const count = target.inspectionsThisYear;
-  if (count < 10) {
-    buffer[at++] = 48 + count;
-  } else {
-    // A safe integer prints the same in JSON as in String().
-    const digits = String(count);
-    for (let index = 0; index < digits.length; index += 1) buffer[at++] = digits.charCodeAt(index);
+  buffer[at++] = QUOTE;
+  return putBytes(buffer, at, cache.suffix);
+}
+
+/** Buffer's Latin-1 decoder itself, without toString's argument handling (a million ids go through it). */
+export const latin1 = (bytes: Buffer, start: number, end: number): string =>
+  (bytes as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+
+/** Writes targets' canonical JSON into a hash through one reusable buffer; the brackets around the list are the caller's. */
+class TargetWriter {
+  private readonly buffer: Buffer;
+  private at = 0;
+  private written = 0;
+  // Each field's cache also holds the key names up to the next field's value, so a target is five copies
+  // and two loops over the id's and credit code's characters.
+  private readonly categories = new SegmentCache(...(CATEGORY_PIECES as [string, string]));
+  private readonly flags = new SegmentCache('', '');
+  private readonly streets = new SegmentCache(...(STREET_PIECES as [string, string]));
+
+  constructor(
+    private readonly hash: Hash,
+    expectedTargets: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.min(MAX_BUFFER_BYTES, Math.max(4096, expectedTargets * 256)));
   }
-  at = putLiteral(buffer, view, at, FLAGS);
-  const flags = target.riskFlags;
-  for (let index = 0; index < flags.length; index += 1) {
-    if (index > 0) buffer[at++] = 44;
-    at = putString(buffer, at, flags[index]!);
+
+  /** Hands what is buffered to the hash. */
+  flush(): void {
+    if (this.at > 0) this.hash.update(this.buffer.subarray(0, this.at));
+    this.at = 0;
+  }
+
+  writeTarget(target: DrawTarget): void {
+    // An upper bound on the record's bytes: 96 of key names and punctuation (the comma before it
+    // included), 16 digits, 6 per UTF-16 unit of a value JSON may escape (\u0001), 3 per unit of the rest.
+    let size = 112 + 6 * (target.category.length + target.street.length) + 3 * (target.id.length + target.uscc.length);
+    for (const flag of target.riskFlags) size += 6 * flag.length + 3;
+    if (this.at + size > this.buffer.length) this.flush();
+    const comma = this.written++ > 0;
+    const end = size <= this.buffer.length ? this.put(this.at, target, comma) : -1;
+    if (end >= 0) {
+      this.at = end;
+      return;
+    }
+    this.flush();
+    this.hash.update(`${comma ? ',' : ''}${JSON.stringify(target, TARGET_KEYS as unknown as string[])}`, 'utf8');
+  }
+
+  /** The record at `at`; -1 when its id or credit code would need escaping. */
+  private put(at: number, target: DrawTarget, comma: boolean): number {
+    const buffer = this.buffer;
+    if (comma) buffer[at++] = COMMA;
+    at = putCached(buffer, at, this.categories, target.category);
     if (at < 0) return -1;
+    at = putChars(buffer, at, target.id);
+    if (at < 0) return -1;
+    const count = target.inspectionsThisYear;
+    at = putBytes(buffer, at, count < INSPECTION_SEGMENTS.length ? INSPECTION_SEGMENTS[count]! : inspectionSegment(count));
+    const flags = target.riskFlags;
+    for (let index = 0; index < flags.length; index += 1) {
+      if (index > 0) buffer[at++] = COMMA;
+      at = putCached(buffer, at, this.flags, flags[index]!);
+      if (at < 0) return -1;
+    }
+    at = putCached(buffer, at, this.streets, target.street);
+    if (at < 0) return -1;
+    at = putChars(buffer, at, target.uscc);
+    if (at < 0) return -1;
+    buffer[at++] = QUOTE;
+    buffer[at++] = 125; // }
+    return at;
   }
-  at = putString(buffer, putLiteral(buffer, view, at, STREET), target.street);
-  if (at < 0) return -1;
-  at = putString(buffer, putLiteral(buffer, view, at, USCC), target.uscc);
-  if (at < 0) return -1;
-  buffer[at++] = 125;
-  return at;
 }
 
 function writeTargets(hash: Hash, targets: readonly DrawTarget[]): void {
-  const capacity = Math.min(MAX_BUFFER_BYTES, Math.max(4096, targets.length * 256));
-  const buffer = Buffer.allocUnsafe(capacity);
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  let at = 0;
-  buffer[at++] = 91;
-  for (let index = 0; index < targets.length; index += 1) {
-    const target = targets[index]!;
-    // An upper bound on the bytes of the record and the comma before it: 84 of punctuation and key
-    // names, 16 digits, 3 bytes per UTF-16 unit of the strings, a quote pair and comma per flag.
-    let size = 128 + 3 * (target.category.length + target.id.length + target.street.length + target.uscc.length);
-    for (const flag of target.riskFlags) size += 3 * flag.length + 3;
-    if (at + size > capacity) {
-      hash.update(buffer.subarray(0, at));
-      at = 0;
-    }
-    if (index > 0) buffer[at++] = 44;
-    const end = size <= capacity ? putTarget(buffer, view, at, target) : -1;
-    if (end >= 0) {
-      at = end;
-    } else {
-      hash.update(buffer.subarray(0, at));
-      at = 0;
-      hash.update(JSON.stringify(target, TARGET_KEYS as unknown as string[]), 'utf8');
-    }
-  }
-  if (at === capacity) {
-    hash.update(buffer);
-    at = 0;
-  }
-  buffer[at++] = 93;
-  hash.update(buffer.subarray(0, at));
+  hash.update('[');
+  const writer = new TargetWriter(hash, targets.length);
+  for (const target of targets) writer.writeTarget(target);
+  writer.flush();
+  hash.update(']');
+}
+
+/** The canonical form of the snapshot up to the brackets of its targets. */
+function writeSnapshotHead(hash: JsonSink, officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): void {
+  hash.update('{"conflicts":');
+  writeArray(hash, conflicts, CONFLICT_KEYS);
+  hash.update(',"officers":');
+  writeArray(hash, officers, OFFICER_KEYS);
+  hash.update(',"targets":');
+}
+
+/** The canonical form of the snapshot up to its first target's opening brace, as UTF-8. */
+export function snapshotHead(officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): Buffer {
+  const pieces: string[] = [];
+  writeSnapshotHead({ update: (text: string) => pieces.push(text) }, officers, conflicts);
+  pieces.push('[');
+  return Buffer.from(pieces.join(''), 'utf8');
 }
 
 export function hashPreparedSnapshot(prepared: PreparedSnapshot): string {
   const hash = createHash('sha256');
-  hash.update('{"conflicts":');
-  writeArray(hash, prepared.conflicts, CONFLICT_KEYS);
-  hash.update(',"officers":');
-  writeArray(hash, prepared.officers, OFFICER_KEYS);
-  hash.update(',"targets":');
+  writeSnapshotHead(hash, prepared.officers, prepared.conflicts);
   writeTargets(hash, prepared.targets);
   hash.update('}');
   return hash.digest('hex');

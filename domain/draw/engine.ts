@@ -1,7 +1,7 @@
 // The double-random draw (双随机, R8) as one pure function: the same snapshot, rules, seed and outside
 // randomness give the same result, byte for byte, on any machine — which is what lets anyone check it (R20).
 
-import { compareIds, hashPreparedSnapshot, prepareSnapshot, type PreparedSnapshot } from './canonical';
+import { builtSnapshotHash, compareIds, hashPreparedSnapshot, prepareSnapshot, type PreparedSnapshot } from './canonical';
 import { commit, mixSeed } from './commitment';
 import { DrawInfeasibleError, invalidDraw } from './errors';
 import { DrawRandom } from './random';
@@ -18,8 +18,11 @@ import {
   type EffectiveDrawRules,
 } from './types';
 
+/** A snapshot from SnapshotBuilder is already prepared and hashed, and is taken as it is. */
 export function runDraw(snapshot: DrawSnapshot, rules: DrawRules, seed: string, outsideRandomness?: string): DrawResult {
   const effective = checkedRules(rules, seed, outsideRandomness);
+  const builtHash = builtSnapshotHash(snapshot);
+  if (builtHash !== undefined) return draw(snapshot, builtHash, effective, seed, outsideRandomness);
   return draw(prepareSnapshot(snapshot), undefined, effective, seed, outsideRandomness);
 }
 
@@ -167,12 +170,16 @@ function refuseUnstaffable(
   qualified: number,
   rules: EffectiveDrawRules,
 ): void {
-  // Entities are few in the conflict list and targets are sorted by id, so look each one up by bisection.
-  const short = [...recusals]
-    .filter(([, officers]) => qualified - officers.length < rules.teamSize)
-    .map(([entityId, officers]) => ({ entityId, recused: officers.length, index: indexOfId(targets, entityId) }))
-    .filter(({ index }) => index >= 0 && weights[index]! > 0)
-    .sort((a, b) => a.index - b.index);
+  // Entities are few in the conflict list and targets are sorted by id, so look each one up by bisection;
+  // and only those with too many recusals at all (a loop, not a copy of the whole map: it has one entry per
+  // entity with a conflict, tens of thousands).
+  const short: { entityId: string; recused: number; index: number }[] = [];
+  for (const [entityId, officers] of recusals) {
+    if (qualified - officers.length >= rules.teamSize) continue;
+    const index = indexOfId(targets, entityId);
+    if (index >= 0 && weights[index]! > 0) short.push({ entityId, recused: officers.length, index });
+  }
+  short.sort((a, b) => a.index - b.index);
   const first = short[0];
   if (first === undefined) return;
   const need = rules.teamSize;

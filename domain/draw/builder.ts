@@ -1,0 +1,261 @@
+// Building a snapshot from the bytes a reader already holds (rows of a binary COPY, say), instead of handing
+// runDraw a million targets as strings that it would encode to UTF-8 again, one character at a time, to hash
+// them. The reader hands the targets over in id order as batches of bytes (TargetBatch; TargetBatchWriter
+// packs them). The builder decodes each batch into the snapshot's targets and hashes the very same bytes,
+// laid out as canonical JSON by targetJson.mjs, optionally in a worker thread of its own, so that the
+// hashing runs beside the decoding. Both sides are this module's code working on one batch, so the hash is
+// the snapshot's by construction.
+//
+// The result is what prepareSnapshot gives for the same records, sealed with the hash snapshotHash
+// computes; runDraw takes it without preparing or hashing it again. Anything out of the ordinary (a faulty
+// officer or conflict, targets out of id order, an id or credit code that is not plain ASCII) sends build()
+// to exactly those two functions instead, so the outcome never depends on which way was taken.
+
+import { Worker } from 'node:worker_threads';
+import type { FieldProblem } from '../errors';
+import {
+  hashPreparedSnapshot,
+  inIdOrder,
+  latin1,
+  prepareConflicts,
+  prepareOfficers,
+  prepareSnapshot,
+  sealSnapshot,
+  snapshotHead,
+  type BuiltSnapshot,
+} from './canonical';
+import { createTargetHasher } from './targetJson.mjs';
+import { riskFlags, type DrawConflict, type DrawOfficer, type DrawTarget, type RiskFlag } from './types';
+
+/**
+ * Targets as bytes. Each is, big-endian: the id's length in bytes (u16) and the id in UTF-8, the credit
+ * code's length (u16) and the credit code in UTF-8, the category and the street as indices into the lists
+ * given with the batch (u32 each), the inspections this year (u32), and the risk flags as a mask (u8, bit i
+ * standing for riskFlags[i]). They lie one after another in id order, or anywhere in `bytes` with `offsets`
+ * saying where each starts, in id order (so that a reader can sort targets without moving them). The
+ * builder may take the ArrayBuffers over (transfer them to its thread): they are not to be used again.
+ */
+export interface TargetBatch {
+  bytes: Uint8Array;
+  count: number;
+  offsets?: Uint32Array;
+}
+
+/** One shared, frozen, sorted array per flag mask. */
+const FLAG_SETS: readonly RiskFlag[][] = Array.from({ length: 1 << riskFlags.length }, (_, mask) =>
+  Object.freeze(riskFlags.filter((_, bit) => (mask >> bit) & 1).sort()) as RiskFlag[],
+);
+
+/** Packs targets into TargetBatches of about `batchBytes` each, handing each one on when it is full. */
+export class TargetBatchWriter {
+  private bytes: Uint8Array;
+  private view: DataView;
+  private at = 0;
+  private count = 0;
+
+  constructor(
+    private readonly onBatch: (batch: TargetBatch) => void,
+    private readonly batchBytes = 1 << 18,
+  ) {
+    [this.bytes, this.view] = this.fresh(batchBytes);
+  }
+
+  /** A target: id and credit code as UTF-8 bytes, category and street as indices, the flags as a mask. */
+  add(
+    id: Uint8Array,
+    idStart: number,
+    idEnd: number,
+    uscc: Uint8Array,
+    usccStart: number,
+    usccEnd: number,
+    category: number,
+    street: number,
+    inspectionsThisYear: number,
+    flagMask: number,
+  ): void {
+    const size = 17 + idEnd - idStart + usccEnd - usccStart;
+    if (this.at + size > this.bytes.length) {
+      this.flush();
+      if (size > this.bytes.length) [this.bytes, this.view] = this.fresh(size);
+    }
+    const { bytes, view } = this;
+    let at = this.at;
+    view.setUint16(at, idEnd - idStart);
+    at += 2;
+    for (let from = idStart; from < idEnd; from += 1) bytes[at++] = id[from]!;
+    view.setUint16(at, usccEnd - usccStart);
+    at += 2;
+    for (let from = usccStart; from < usccEnd; from += 1) bytes[at++] = uscc[from]!;
+    view.setUint32(at, category);
+    view.setUint32(at + 4, street);
+    view.setUint32(at + 8, inspectionsThisYear);
+    bytes[at + 12] = flagMask;
+    this.at = at + 13;
+    this.count += 1;
+  }
+
+  /** Hands on what has been packed so far, if anything. */
+  flush(): void {
+    if (this.count === 0) return;
+    this.onBatch({ bytes: this.bytes.subarray(0, this.at), count: this.count });
+    [this.bytes, this.view] = this.fresh(this.batchBytes);
+    this.at = 0;
+    this.count = 0;
+  }
+
+  private fresh(size: number): [Uint8Array, DataView] {
+    const buffer = new ArrayBuffer(size);
+    return [new Uint8Array(buffer), new DataView(buffer)];
+  }
+}
+
+interface HasherResult {
+  hash: string;
+  /** Targets (by number) whose id or credit code is not plain ASCII, with those bytes. */
+  notPlain: { index: number; id: Uint8Array; uscc: Uint8Array }[];
+}
+
+/** targetJson.mjs's hasher, here or in a worker thread. */
+interface Hasher {
+  head(bytes: Uint8Array): void;
+  strings(categories: readonly string[], streets: readonly string[]): void;
+  batch(bytes: Uint8Array, count: number, offsets: Uint32Array | undefined): void;
+  finish(): Promise<HasherResult>;
+}
+
+function hasherHere(): Hasher {
+  const hasher = createTargetHasher(riskFlags);
+  return {
+    head: (bytes) => hasher.head(bytes),
+    strings: (categories, streets) => hasher.strings(categories, streets),
+    batch: (bytes, count, offsets) => hasher.batch(bytes, count, offsets),
+    finish: async () => hasher.finish() as HasherResult,
+  };
+}
+
+function hasherInWorker(): Hasher {
+  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), { workerData: { flagNames: riskFlags } });
+  // Idle, it must not keep the process alive (a builder may be dropped); waiting for the result, it must.
+  worker.unref();
+  let failure: unknown;
+  worker.on('error', (error) => (failure ??= error));
+  return {
+    head: (bytes) => worker.postMessage({ head: bytes }),
+    strings: (categories, streets) => worker.postMessage({ categories, streets }),
+    batch: (bytes, count, offsets) => {
+      const buffers = [...new Set([bytes.buffer, offsets?.buffer])].filter((buffer) => buffer !== undefined) as ArrayBuffer[];
+      worker.postMessage({ batch: bytes, count, offsets }, buffers);
+    },
+    finish: () =>
+      new Promise<HasherResult>((resolve, reject) => {
+        if (failure !== undefined) return reject(failure);
+        worker.ref();
+        worker.once('error', reject);
+        // Before the result come the hashed batches' buffers, given back to be collected here.
+        worker.on('message', (message: HasherResult | { spent: ArrayBuffer[] }) => 'hash' in message && resolve(message));
+        worker.postMessage({ finish: true });
+      }).finally(() => void worker.terminate()),
+  };
+}
+
+/** UTF-8 bytes as a string; through Latin-1 when they are ASCII, which reads them the same and faster. */
+function decode(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const byte of bytes) if (byte >= 0x80) return buffer.toString('utf8');
+  return latin1(buffer, 0, buffer.length);
+}
+
+export interface SnapshotBuilderOptions {
+  /**
+   * Hash in a worker thread, beside the decoding. Not in a process whose native modules cannot share it
+   * with worker threads (the Temporal worker's, say).
+   */
+  hashInWorker?: boolean;
+}
+
+/**
+ * Takes officers and conflicts first (the canonical form begins with them), then the targets in batches, in
+ * id order, and builds the snapshot. `build()` throws DomainError 'invalid' where prepareSnapshot would.
+ */
+export class SnapshotBuilder {
+  private readonly hasher: Hasher;
+  private readonly targets: DrawTarget[] = [];
+  private readonly officers: readonly DrawOfficer[];
+  private readonly conflicts: readonly DrawConflict[];
+  /** True while officers and conflicts are well-formed and targets have come in strict id order. */
+  private fast: boolean;
+  private previousId = '';
+  private categoriesSent = 0;
+  private streetsSent = 0;
+  private built = false;
+
+  constructor(
+    private readonly givenOfficers: DrawOfficer[],
+    private readonly givenConflicts: DrawConflict[],
+    options: SnapshotBuilderOptions = {},
+  ) {
+    const problems: FieldProblem[] = [];
+    this.officers = inIdOrder('officers', prepareOfficers(givenOfficers, problems), problems);
+    this.conflicts = prepareConflicts(givenConflicts, problems);
+    this.fast = problems.length === 0;
+    this.hasher = options.hashInWorker ? hasherInWorker() : hasherHere();
+    if (this.fast) this.hasher.head(snapshotHead(this.officers, this.conflicts));
+  }
+
+  /** The next targets; `categories` and `streets` are what the batch's indices refer to, and may only grow. */
+  addTargets(batch: TargetBatch, categories: readonly string[], streets: readonly string[]): void {
+    if (this.built) throw new Error('SnapshotBuilder: targets added after build()');
+    this.sendStrings(categories, streets);
+    const { bytes, count, offsets } = batch;
+    const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 0;
+    for (let index = 0; index < count; index += 1) {
+      if (offsets !== undefined) at = offsets[index]!;
+      // Read as Latin-1 for now: exact for ASCII, and the hasher names the targets that are not.
+      const idEnd = at + 2 + view.getUint16(at);
+      const id = latin1(source, at + 2, idEnd);
+      const usccEnd = idEnd + 2 + view.getUint16(idEnd);
+      const uscc = latin1(source, idEnd + 2, usccEnd);
+      const category = categories[view.getUint32(usccEnd)];
+      const street = streets[view.getUint32(usccEnd + 4)];
+      const riskFlags = FLAG_SETS[bytes[usccEnd + 12]!];
+      if (category === undefined || street === undefined || riskFlags === undefined) {
+        throw new RangeError('SnapshotBuilder: a target refers to a category, street or flag mask it was not given');
+      }
+      this.targets.push({ id, uscc, category, street, inspectionsThisYear: view.getUint32(usccEnd + 8), riskFlags });
+      if (!(this.previousId < id)) this.fast = false;
+      this.previousId = id;
+      at = usccEnd + 13;
+    }
+    // Offsets count from the start of `bytes`, which a copy keeps.
+    const whole = bytes.byteOffset === 0 ? bytes : bytes.slice();
+    this.hasher.batch(whole, count, offsets);
+  }
+
+  async build(): Promise<BuiltSnapshot> {
+    if (this.built) throw new Error('SnapshotBuilder: build() called twice');
+    this.built = true;
+    const { hash, notPlain } = await this.hasher.finish();
+    for (const { index, id, uscc } of notPlain) {
+      this.targets[index] = { ...this.targets[index]!, id: decode(id), uscc: decode(uscc) };
+    }
+    if (this.fast && notPlain.length === 0) {
+      return sealSnapshot({ targets: this.targets, officers: this.officers, conflicts: this.conflicts }, hash);
+    }
+    const prepared = prepareSnapshot({ targets: this.targets, officers: this.givenOfficers, conflicts: this.givenConflicts });
+    return sealSnapshot(prepared, hashPreparedSnapshot(prepared));
+  }
+
+  private sendStrings(categories: readonly string[], streets: readonly string[]): void {
+    if (categories.length === this.categoriesSent && streets.length === this.streetsSent) return;
+    const newCategories = categories.slice(this.categoriesSent);
+    const newStreets = streets.slice(this.streetsSent);
+    if (![...newCategories, ...newStreets].every((value) => typeof value === 'string')) {
+      throw new TypeError('SnapshotBuilder: categories and streets must be strings');
+    }
+    this.hasher.strings(newCategories, newStreets);
+    this.categoriesSent = categories.length;
+    this.streetsSent = streets.length;
+  }
+}

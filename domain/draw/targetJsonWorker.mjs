@@ -1,0 +1,18 @@
+// The target hasher of targetJson.mjs in a worker thread, for SnapshotBuilder: each message is one of its
+// calls, in order, and `finish` is answered with its result. A hashed batch's memory goes straight back:
+// this thread makes too little garbage of its own for its collector to free the batches soon.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createTargetHasher } from './targetJson.mjs';
+
+const hasher = createTargetHasher(workerData.flagNames);
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+port.on('message', (message) => {
+  if (message.head) hasher.head(message.head);
+  if (message.categories) hasher.strings(message.categories, message.streets);
+  if (message.batch) {
+    hasher.batch(message.batch, message.count, message.offsets);
+    const spent = [message.batch.buffer, message.offsets?.buffer].filter(Boolean);
+    port.postMessage({ spent }, spent);
+  }
+  if (message.finish) port.postMessage(hasher.finish());
+});
