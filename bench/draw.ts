@@ -1,9 +1,10 @@
 // bench/draw: the double-random draw (双随机, R8) at provincial scale. Builds, in a fresh PostgreSQL database,
 // 1,000,000 entities, 5,000 officers and 100,000 declared conflicts (R10), then times
 //
-//   1. the draw as the system does it: the frozen directories are read in canonical order (officers, conflicts
-//      and the operating entities in two id ranges, all at once over three connections, by binary COPY), the
-//      snapshot is built and the pure engine (domain/draw, `runDraw`) draws 20,000 targets with teams of 2;
+//   1. the draw as the system does it: the frozen directories are read by binary COPY in one transaction
+//      snapshot over three connections (officers and conflicts on one, the operating entities in two halves
+//      of the table, read and put in id order by a worker thread), the snapshot is built by the engine's
+//      SnapshotBuilder and the pure engine (domain/draw, `runDraw`) draws 20,000 targets with teams of 2;
 //   2. the naive way on the same data: `ORDER BY random() LIMIT n` for the targets, then one query per target
 //      for its team, `ORDER BY random() LIMIT 2` among valid certificates with a `NOT EXISTS` recusal check.
 //      The first --naive-sample team queries are timed; if all of them would take longer than --naive-budget
@@ -17,20 +18,24 @@
 // Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL); the database
 // `bench_draw_<timestamp>` it creates is dropped at the end, also on failure.
 import { readFileSync } from 'node:fs';
+import { Socket, type SocketConstructorOpts } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
 import pg from 'pg';
-import { migrateDatabase } from '../infra/migrate';
 import {
   riskFlags,
   runDraw,
+  snapshotHash,
+  SnapshotBuilder,
   type DrawConflict,
   type DrawOfficer,
   type DrawResult,
   type DrawRules,
   type DrawSnapshot,
-  type DrawTarget,
-  type RiskFlag,
+  type TargetBatch,
 } from '../domain/draw';
 
 const { values } = parseArgs({
@@ -73,10 +78,11 @@ const sqlArray = (items: readonly string[]) => `array[${items.map((item) => `'${
 const pick = (salt: number, n: number) => `((hashint4extended(g, ${salt}) & 1073741823) % ${n})`;
 
 // ─── Risk flags and prior inspections ──────────────────────────────────────────────────────────────────────
-// The schema has no columns for them yet, so the read query derives them from the last two bytes of the
-// (md5-derived, uniformly random) id: about 11 % of entities carry a risk flag (R6) and the random
-// inspections already carried out this year (R5) are 0 for 50 %, 1 for 35 % and 2 for 15 %. The same
-// expressions serve the naive approach, so both see the same directory.
+// The draw needs each entity's R6 risk flags and the random inspections already carried out this year (R5).
+// The bench's database gets two stand-in columns for them, filled when the directory is built from the last
+// two bytes of the (md5-derived, uniformly random) id: about 11 % of entities carry a risk flag and the
+// inspections are 0 for 50 %, 1 for 35 % and 2 for 15 %. Both the fast path and the naive approach read the
+// columns, so both see the same directory and pay what reading two small columns costs.
 /** Inspections this year from a byte of the id (`byte` is an SQL expression). */
 const inspectionsSql = (byte: string) => `case when ${byte} < 128 then 0 when ${byte} < 218 then 1 else 2 end`;
 /** Risk flags from another byte of the id, as a mask: bit i set ⇔ riskFlags[i] (complaints, safety_hazard, abnormal_operation, dishonest, violation_record). */
@@ -85,11 +91,9 @@ const flagMaskSql = (byte: string) => `case when ${byte} < 13 then 1 when ${byte
 const BYTE_14 = 'get_byte(uuid_send(id), 14)';
 const BYTE_15 = 'get_byte(uuid_send(id), 15)';
 const PARTICIPATIONS_SQL = `(${BYTE_15} % 4)`;
-
-/** One shared, sorted array per flag combination: the engine then never has to copy a target to sort its flags. */
-const FLAG_SETS: RiskFlag[][] = Array.from({ length: 1 << riskFlags.length }, (_, mask) =>
-  riskFlags.filter((_, bit) => (mask >> bit) & 1).sort(),
-);
+/** The stand-in columns, added to the bench's own copy of the schema only. */
+const INSPECTIONS_COLUMN = 'bench_inspections_this_year';
+const FLAG_MASK_COLUMN = 'bench_risk_flag_mask';
 
 // ─── Building the directories ──────────────────────────────────────────────────────────────────────────────
 
@@ -109,18 +113,21 @@ async function buildDirectories(client: pg.Client): Promise<Record<string, numbe
 
   // Entities: ~97 % operating, the rest deregistered, revoked or moved out (R1). USCCs are 18 characters and
   // unique, without a valid check character (the table has no check constraint, and the draw does not care).
+  await client.query(`alter table "Entity" add column ${INSPECTIONS_COLUMN} smallint not null default 0,
+                                            add column ${FLAG_MASK_COLUMN} smallint not null default 0`);
   await timed(
     'entitiesMs',
-    `insert into "Entity" (id, uscc, name, street, category, "legalStatus", "createdAt", "updatedAt")
-     select md5('bench-entity:' || g)::uuid,
-            '91320482' || lpad(g::text, 10, '0'),
-            '金坛区基准企业' || g,
-            (${sqlArray(STREETS)})[1 + ${pick(1, STREETS.length)}],
-            (${sqlArray(CATEGORIES)})[1 + ${pick(2, CATEGORIES.length)}],
-            case when ${pick(3, 100)} < 97 then 'operating'
-                 else (array['deregistered','revoked','moved_out'])[1 + ${pick(4, 3)}] end::"LegalStatus",
-            now(), now()
-     from generate_series(1, ${entityCount}) g`,
+    `insert into "Entity" (id, uscc, name, street, category, "legalStatus", "createdAt", "updatedAt",
+                           ${INSPECTIONS_COLUMN}, ${FLAG_MASK_COLUMN})
+     select id, uscc, name, street, category, "legalStatus", now(), now(), ${inspectionsSql(BYTE_15)}, ${flagMaskSql(BYTE_14)}
+     from (select md5('bench-entity:' || g)::uuid as id,
+                  '91320482' || lpad(g::text, 10, '0') as uscc,
+                  '金坛区基准企业' || g as name,
+                  (${sqlArray(STREETS)})[1 + ${pick(1, STREETS.length)}] as street,
+                  (${sqlArray(CATEGORIES)})[1 + ${pick(2, CATEGORIES.length)}] as category,
+                  case when ${pick(3, 100)} < 97 then 'operating'
+                       else (array['deregistered','revoked','moved_out'])[1 + ${pick(4, 3)}] end::"LegalStatus" as "legalStatus"
+           from generate_series(1, ${entityCount}) g) generated`,
   );
 
   // Officers: ~2 % with a certificate that expired before the inspection day (R2).
@@ -171,9 +178,30 @@ async function buildDirectories(client: pg.Client): Promise<Record<string, numbe
 // ─── The fast path: read the snapshot, run the engine ──────────────────────────────────────────────────────
 //
 // A million rows through an ordinary pg query cost a row object of strings each, most of the reading time.
-// So the directories come through `COPY (query) TO STDOUT (FORMAT binary)`, whose rows are cut straight
-// into the snapshot's records. Ids are sent as text (uuid::text) so that each becomes a string with one
-// Latin-1 decoding, the cheapest Node has.
+// So the directories come through `COPY (query) TO STDOUT (FORMAT binary)`, whose rows are parsed where they
+// lie in the socket's chunks. Ids travel as 16-byte binary uuids and are written out as text here.
+//
+// The work is spread over the machine's two cores:
+// - the database scans the entity table in two halves by page (TID range scans) and sends the rows as they
+//   lie: sorting a million rows there, or walking the primary-key index (a random heap access per row), cost
+//   it about three times the CPU of the sequential scans;
+// - a reader thread writes those rows, as they come, in the engine's TargetBatch form into buckets by the
+//   id's first byte; once all are in, it sorts each bucket and hands it over with its targets' offsets in
+//   id order;
+// - the main thread reads officers and conflicts meanwhile, then makes the batches into the snapshot's
+//   objects through the engine's SnapshotBuilder, which hashes the same bytes in a thread of its own;
+// - and the main thread runs the draw.
+// The objects are made in id order so that they also lie in memory in the order the engine walks them:
+// walking a million objects in scattered memory order costs several times as much here.
+
+// Big-endian integers of the wire format, read byte by byte: Buffer's own readers validate their argument
+// on every call, which adds up over a dozen fields in each of a million rows.
+const uint32 = (bytes: Uint8Array, at: number) => ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+const int32 = (bytes: Uint8Array, at: number) => (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+const int16 = (bytes: Uint8Array, at: number) => (((bytes[at]! << 8) | bytes[at + 1]!) << 16) >> 16;
+
+/** Buffer's Latin-1 decoder itself, without the argument handling of toString. */
+const latin1 = (bytes: Buffer, start: number, end: number): string => (bytes as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
 
 const BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const COPY_DATA = 0x64; // 'd'
@@ -182,7 +210,36 @@ const COPY_OUT_RESPONSE = 0x48; // 'H'
 /** What pg's client exposes to a submittable: its connection, whose `stream` is the server socket. */
 interface PgConnection {
   query(text: string): void;
-  stream: NodeJS.EventEmitter;
+  stream: DirectSocket;
+}
+
+/** A socket that can hand what it reads to one consumer directly (ownBufferSocket's). */
+interface DirectSocket extends NodeJS.EventEmitter {
+  direct?: ((chunk: Buffer) => void) | undefined;
+}
+
+/**
+ * A socket that reads into one buffer of its own rather than into a fresh 64 KB one each time. The entity
+ * reader's connections bring in some 85 MB; read the usual way, those chunks stay in the process's memory
+ * long after they are garbage (freed into the allocator, not given back to the system). A COPY in progress
+ * takes each read as it lies (`direct`), before the buffer is reused; anything else goes to the 'data'
+ * listeners as usual, copied, since pg's parser may keep a chunk.
+ */
+function ownBufferSocket(): Socket {
+  const buffer = Buffer.allocUnsafe(1 << 16);
+  const socket: Socket & DirectSocket = new Socket({
+    onread: {
+      buffer,
+      callback: (size: number) => {
+        const chunk = buffer.subarray(0, size);
+        if (socket.direct) socket.direct(chunk);
+        else socket.emit('data', Buffer.from(chunk));
+        return true;
+      },
+    },
+  } as SocketConstructorOpts);
+  socket.direct = undefined;
+  return socket;
 }
 
 /**
@@ -202,7 +259,7 @@ class BinaryCopyOut {
     this.resolve = resolve;
     this.reject = reject;
   });
-  private socket: NodeJS.EventEmitter | undefined;
+  private socket: DirectSocket | undefined;
   private pgListeners: ((chunk: Buffer) => void)[] = [];
   /** A message split across socket chunks, and how many of its bytes have arrived. */
   private pending: Buffer | undefined;
@@ -216,15 +273,30 @@ class BinaryCopyOut {
 
   submit(connection: PgConnection): void {
     this.socket = connection.stream;
-    this.pgListeners = this.socket.listeners('data') as ((chunk: Buffer) => void)[];
-    this.socket.removeAllListeners('data');
-    this.socket.on('data', this.onData);
+    if ('direct' in this.socket) {
+      this.socket.direct = this.onData;
+    } else {
+      this.pgListeners = this.socket.listeners('data') as ((chunk: Buffer) => void)[];
+      this.socket.removeAllListeners('data');
+      this.socket.on('data', this.onData);
+    }
     connection.query(`copy (${this.text}) to stdout with (format binary)`);
+  }
+
+  private ownsSocket(): boolean {
+    const socket = this.socket;
+    return socket !== undefined && ('direct' in socket ? socket.direct === this.onData : socket.listeners('data').includes(this.onData));
   }
 
   /** Gives the socket back to pg, with the bytes it has not had yet. */
   private handBack(rest: Buffer): void {
     const socket = this.socket!;
+    if ('direct' in socket) {
+      socket.direct = undefined;
+      // The socket's buffer is read into again: pg gets a copy.
+      if (rest.length > 0) socket.emit('data', Buffer.from(rest));
+      return;
+    }
     socket.removeListener('data', this.onData);
     for (const listener of this.pgListeners) socket.on('data', listener);
     if (rest.length > 0) for (const listener of this.pgListeners) listener(rest);
@@ -250,7 +322,7 @@ class BinaryCopyOut {
         this.pendingFilled += take;
         offset = take;
         if (this.pendingFilled < 5) return;
-        const whole = Buffer.allocUnsafe(1 + pending.readUInt32BE(1));
+        const whole = Buffer.allocUnsafe(1 + uint32(pending, 1));
         pending.copy(whole, 0, 0, 5);
         pending = this.pending = whole;
       }
@@ -266,7 +338,7 @@ class BinaryCopyOut {
       }
     }
     while (offset + 5 <= chunk.length) {
-      const end = offset + 1 + chunk.readUInt32BE(offset + 1);
+      const end = offset + 1 + uint32(chunk, offset + 1);
       if (end > chunk.length) break;
       if (!this.message(chunk, offset, end)) {
         this.handBack(chunk.subarray(offset));
@@ -276,7 +348,7 @@ class BinaryCopyOut {
     }
     if (offset < chunk.length) {
       const rest = chunk.length - offset;
-      this.pending = Buffer.allocUnsafe(rest < 5 ? 5 : 1 + chunk.readUInt32BE(offset + 1));
+      this.pending = Buffer.allocUnsafe(rest < 5 ? 5 : 1 + uint32(chunk, offset + 1));
       chunk.copy(this.pending, 0, offset);
       this.pendingFilled = rest;
     }
@@ -290,10 +362,10 @@ class BinaryCopyOut {
         // The file header (signature, flags, header-extension length and extension) comes before the first row.
         this.headerSeen = true;
         if (end - start < 19 || bytes.compare(BINARY_SIGNATURE, 0, 11, start, start + 11) !== 0) throw new Error('not a binary COPY');
-        start += 19 + bytes.readUInt32BE(start + 15);
+        start += 19 + uint32(bytes, start + 15);
         if (start >= end) return;
       }
-      const fields = bytes.readInt16BE(start);
+      const fields = int16(bytes, start);
       if (fields === -1) return; // the trailer
       if (fields !== this.fieldCount) throw new Error(`COPY row with ${fields} fields, expected ${this.fieldCount}`);
       this.onTuple(bytes, start + 2, end);
@@ -315,7 +387,7 @@ class BinaryCopyOut {
   }
 
   handleError(error: unknown): void {
-    if (this.socket?.listeners('data').includes(this.onData)) this.handBack(Buffer.alloc(0));
+    if (this.ownsSocket()) this.handBack(Buffer.alloc(0));
     this.failure ??= error;
     this.reject(this.failure);
   }
@@ -333,135 +405,476 @@ function copyOut(client: pg.Client, text: string, fieldCount: number, onTuple: (
   return copy.done;
 }
 
-/** Bytes `start..end` as a string: Latin-1 when they are plain ASCII (exact, and the cheapest decoding), else UTF-8. */
-function text(bytes: Buffer, start: number, end: number): string {
-  for (let at = start; at < end; at += 1) if (bytes[at]! >= 0x80) return bytes.toString('utf8', start, end);
-  return bytes.toString('latin1', start, end);
+/**
+ * A slot (0–1023) for the bytes `start..end`, mixed from bytes of both fields: the category's length and the
+ * last bytes of its first characters, the last bytes of the street's last characters (Chinese names share
+ * their UTF-8 lead bytes, and many streets end in 镇).
+ */
+function placeSlot(bytes: Uint8Array, start: number, end: number): number {
+  const byte = (at: number) => (at >= start && at < end ? bytes[at]! : 0);
+  let hash = Math.imul(byte(start + 3) | (byte(start + 5) << 8) | (byte(start + 6) << 16) | (byte(start + 9) << 24), 0x9e3779b1);
+  hash = Math.imul(hash ^ (hash >>> 16) ^ byte(end - 1) ^ (byte(end - 2) << 8) ^ (byte(end - 4) << 16) ^ (byte(end - 7) << 24), 0x85ebca6b);
+  return (hash ^ (hash >>> 13)) >>> 22;
 }
 
 /**
- * A low-cardinality text field (category, street) as one shared string per distinct value, found without
- * decoding or allocating anything: a slot chosen by the length and the last two bytes, then a byte comparison.
+ * The category and street of a row, which come one after the other on the wire, as one number standing for
+ * the pair (a district has a few hundred pairs at most): found without decoding or allocating anything (a
+ * slot chosen by the length and a few bytes, then a byte comparison), so that each pair is decoded once and
+ * its strings shared by all the rows holding it. `categories[i]` and `streets[i]` are pair i's.
  */
-function dictionary(): (bytes: Buffer, start: number, end: number) => string {
-  const slots: { bytes: Buffer; text: string }[][] = Array.from({ length: 1024 }, () => []);
-  return (bytes, start, end) => {
+class Places {
+  readonly categories: string[] = [];
+  readonly streets: string[] = [];
+  private readonly slots: { bytes: Buffer; index: number }[][] = Array.from({ length: 1024 }, () => []);
+
+  /** The pair whose fields (each a 4-byte length, -1 for null, then UTF-8) lie at `start..end`. */
+  indexOf(bytes: Buffer, start: number, end: number): number {
     const length = end - start;
-    const slot = slots[length === 0 ? 0 : (length * 31 + bytes[end - 1]! * 7 + (length > 1 ? bytes[end - 2]! : 0)) & 1023]!;
+    const slot = this.slots[placeSlot(bytes, start, end)]!;
     search: for (let index = 0; index < slot.length; index += 1) {
       const entry = slot[index]!;
       if (entry.bytes.length !== length) continue;
       for (let at = 0; at < length; at += 1) if (entry.bytes[at] !== bytes[start + at]) continue search;
-      return entry.text;
+      return entry.index;
     }
-    const decoded = bytes.toString('utf8', start, end);
-    slot.push({ bytes: Buffer.from(bytes.subarray(start, end)), text: decoded });
-    return decoded;
-  };
+    // A null category or street is read as '' (as services/draws.ts does).
+    const categoryLength = int32(bytes, start);
+    const streetAt = start + 4 + Math.max(categoryLength, 0);
+    this.categories.push(categoryLength < 0 ? '' : bytes.toString('utf8', start + 4, streetAt));
+    this.streets.push(int32(bytes, streetAt) < 0 ? '' : bytes.toString('utf8', streetAt + 4, end));
+    const index = this.categories.length - 1;
+    slot.push({ bytes: Buffer.from(bytes.subarray(start, end)), index });
+    return index;
+  }
 }
-type Dictionary = ReturnType<typeof dictionary>;
 
-// The canonical order of the engine is UTF-16 code unit order of the id strings, i.e. `COLLATE "C"` on the
-// text. For a uuid column that is also the order of the uuid type itself (bytes compared in order, written
-// as fixed-width lower-case hex), which PostgreSQL sorts several times faster than text; the engine checks
-// the order anyway and would sort the records again if they were not in it.
-const ENTITY_SQL = (where: string) => `
-  select id, uscc, ${inspectionsSql('b15')}, ${flagMaskSql('b14')}, category, street
-  from (select id::text as id, uscc, coalesce(category, '') as category, coalesce(street, '') as street,
-               ${BYTE_14} as b14, ${BYTE_15} as b15
-        from (select id, uscc, category, street from "Entity"
-              where "legalStatus" = 'operating'${where} order by id offset 0) ordered
-        offset 0) with_bytes`;
+// ─── Uuids as text ───
+// Byte i of a uuid becomes the two hex digits at UUID_DIGIT_AT[i] of its 8-4-4-4-12 text.
+const UUID_DIGIT_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+const HEX_HIGH = Uint8Array.from({ length: 256 }, (_, byte) => '0123456789abcdef'.charCodeAt(byte >> 4));
+const HEX_LOW = Uint8Array.from({ length: 256 }, (_, byte) => '0123456789abcdef'.charCodeAt(byte & 15));
+const UUID_TEXT_LENGTH = 36;
+
+/** Writes the uuid whose 16 bytes start at `from` as text into `out` at `at`. */
+function putUuidText(out: Uint8Array, at: number, bytes: Uint8Array, from: number): void {
+  for (let index = 0; index < 16; index += 1) {
+    const byte = bytes[from + index]!;
+    const digit = at + UUID_DIGIT_AT[index]!;
+    out[digit] = HEX_HIGH[byte]!;
+    out[digit + 1] = HEX_LOW[byte]!;
+  }
+  out[at + 8] = out[at + 13] = out[at + 18] = out[at + 23] = 45; // -
+}
+
+const uuidScratch = Buffer.alloc(UUID_TEXT_LENGTH);
+
+/** The uuid whose 16 bytes start at `at`, as text. */
+function uuidFromBytes(bytes: Uint8Array, at: number): string {
+  putUuidText(uuidScratch, 0, bytes, at);
+  return latin1(uuidScratch, 0, UUID_TEXT_LENGTH);
+}
+
+// ─── Entities: packed as they arrive, sorted, then handed over as they lie ───
+//
+// Each row is written, as it arrives, in the engine's TargetBatch form into one of 256 buckets chosen by the
+// id's first byte, and the first eight bytes of its id and where it lies go into the bucket's keys. Once all
+// rows are in, each bucket's keys are sorted (a bucket's 4,000 or so stay in the processor's caches, whereas
+// sorting all the rows at once would visit them in random order, which costs several times as much here)
+// and the bucket is handed over as it is, with its targets' offsets in id order: no row is copied again.
+
+/** Words per key: the id's first two big-endian 32-bit words, and where the record starts in the bucket. */
+const KEY_WORDS = 3;
+const FLAG_MASKS = 1 << riskFlags.length;
+/** A record's bytes but the credit code's: the id's length and text, the credit code's length, then category, street, inspections and flags. */
+const RECORD_BYTES = 2 + UUID_TEXT_LENGTH + 2 + 13;
+
+/** The records of ids starting with one byte, in the order their rows came. */
+class EntityBucket {
+  count = 0;
+  used = 0;
+  bytes: Buffer;
+  keys: Uint32Array;
+
+  constructor(expectedRecords: number) {
+    // allocUnsafeSlow: a buffer of its own, never a slice of Node's pool, so that it can be handed over.
+    this.bytes = Buffer.allocUnsafeSlow((RECORD_BYTES + 18) * expectedRecords);
+    this.keys = new Uint32Array(KEY_WORDS * expectedRecords);
+  }
+
+  /** Room for one more record of `size` bytes; where it starts. */
+  reserve(size: number): number {
+    if (this.used + size > this.bytes.length) {
+      const bytes = Buffer.allocUnsafeSlow(2 * this.bytes.length + size);
+      this.bytes.copy(bytes, 0, 0, this.used);
+      this.bytes = bytes;
+    }
+    if (KEY_WORDS * (this.count + 1) > this.keys.length) {
+      const keys = new Uint32Array(2 * this.keys.length + KEY_WORDS);
+      keys.set(this.keys);
+      this.keys = keys;
+    }
+    const at = this.used;
+    this.used += size;
+    return at;
+  }
+}
+
+/** Writes a 32-bit unsigned integer big-endian. */
+function putUint32(out: Uint8Array, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = value >>> 16;
+  out[at + 2] = value >>> 8;
+  out[at + 3] = value;
+}
+
+/** The operating entities as TargetBatch records in buckets, until they are handed over. */
+class EntityRecords {
+  count = 0;
+  private readonly buckets: EntityBucket[];
+  readonly places = new Places();
+
+  /** Buckets sized for `expectedRows` (a little more), so that they seldom have to grow. */
+  constructor(expectedRows: number) {
+    const perBucket = Math.max(64, Math.ceil((1.1 * expectedRows) / 256));
+    this.buckets = Array.from({ length: 256 }, () => new EntityBucket(perBucket));
+  }
+
+  /** One COPY row `start..end` of `bytes`: id uuid, uscc char(18), inspections int2, flag mask int2, category and street text or null. */
+  add(bytes: Buffer, start: number, end: number): void {
+    let at = start;
+    const idOk = int32(bytes, at) === 16;
+    const idAt = at + 4;
+    at = idAt + 16;
+    const usccLength = int32(bytes, at);
+    const usccStart = at + 4;
+    at = usccStart + usccLength;
+    const numbersOk = int32(bytes, at) === 2 && int32(bytes, at + 6) === 2;
+    const inspections = int16(bytes, at + 4);
+    const mask = int16(bytes, at + 10);
+    at += 12;
+    const categoryLength = int32(bytes, at);
+    const categoryStart = at + 4;
+    at = categoryStart + Math.max(categoryLength, 0);
+    const streetLength = int32(bytes, at);
+    const streetStart = at + 4;
+    at = streetStart + Math.max(streetLength, 0);
+    if (!idOk || usccLength < 0 || usccLength > 0xffff || !numbersOk || inspections < 0 || at !== end || mask < 0 || mask >= FLAG_MASKS) {
+      throw new Error(`malformed entity row: ${bytes.toString('hex', start, end)}`);
+    }
+    const place = this.places.indexOf(bytes, categoryStart - 4, at);
+
+    const bucket = this.buckets[bytes[idAt]!]!;
+    const record = bucket.reserve(RECORD_BYTES + usccLength);
+    const key = KEY_WORDS * bucket.count++;
+    this.count += 1;
+    bucket.keys[key] = uint32(bytes, idAt);
+    bucket.keys[key + 1] = uint32(bytes, idAt + 4);
+    bucket.keys[key + 2] = record;
+    const out = bucket.bytes;
+    out[record] = 0;
+    out[record + 1] = UUID_TEXT_LENGTH;
+    putUuidText(out, record + 2, bytes, idAt);
+    let to = record + 2 + UUID_TEXT_LENGTH;
+    out[to] = usccLength >> 8;
+    out[to + 1] = usccLength;
+    to += 2;
+    for (let from = usccStart; from < usccStart + usccLength; from += 1) out[to++] = bytes[from]!;
+    putUint32(out, to, place);
+    putUint32(out, to + 4, place);
+    putUint32(out, to + 8, inspections);
+    out[to + 12] = mask;
+  }
+
+  /** Hands the buckets over in id order, each with its targets' offsets; `room` holds back while too many are on their way. */
+  async handOver(send: (batch: TargetBatch) => void, room: () => Promise<void>): Promise<void> {
+    const emptied = new EntityBucket(0);
+    for (let index = 0; index < this.buckets.length; index += 1) {
+      const bucket = this.buckets[index]!;
+      this.buckets[index] = emptied;
+      if (bucket.count === 0) continue;
+      await room();
+      send({ bytes: bucket.bytes.subarray(0, bucket.used), count: bucket.count, offsets: offsetsInIdOrder(bucket) });
+    }
+  }
+}
+
+// BigUint64Array's halves as Uint32Array words: which one is the low half depends on the platform.
+const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
+ * Where a bucket's records start, in ascending id order. Each record becomes one unsigned 64-bit key, the
+ * id's first 64 − b bits followed by the record's number in b bits, and BigUint64Array sorts those natively
+ * (several times faster than any sort written in JavaScript). Ids that share their first 64 − b bits then lie
+ * in record-number order and are put right by comparing them whole: uuids are spread evenly, so that hardly
+ * ever happens.
+ */
+function offsetsInIdOrder({ keys, count, bytes }: EntityBucket): Uint32Array {
+  const bits = Math.max(1, Math.ceil(Math.log2(count + 1)));
+  if (bits > 31) throw new Error(`too many entities to sort: ${count}`);
+  const numberMask = (1 << bits) - 1;
+  const sortKeys = new BigUint64Array(count);
+  const halves = new Uint32Array(sortKeys.buffer);
+  for (let record = 0; record < count; record += 1) {
+    halves[2 * record + 1 - LOW_HALF] = keys[KEY_WORDS * record]!;
+    halves[2 * record + LOW_HALF] = ((keys[KEY_WORDS * record + 1]! & ~numberMask) | record) >>> 0;
+  }
+  sortKeys.sort();
+  const offsets = new Uint32Array(count);
+  for (let index = 0; index < count; index += 1) offsets[index] = keys[KEY_WORDS * (halves[2 * index + LOW_HALF]! & numberMask) + 2]!;
+  const samePrefix = (index: number) =>
+    halves[2 * index + 1 - LOW_HALF] === halves[2 * index - 1 - LOW_HALF] &&
+    (halves[2 * index + LOW_HALF]! & ~numberMask) === (halves[2 * index - 2 + LOW_HALF]! & ~numberMask);
+  // A record's id text (hex, fixed width) orders as the id's bytes do.
+  const idText = (offset: number) => bytes.subarray(offset + 2, offset + 2 + UUID_TEXT_LENGTH);
+  for (let index = 1; index < count; index += 1) {
+    if (!samePrefix(index)) continue;
+    let end = index + 1;
+    while (end < count && samePrefix(end)) end += 1;
+    offsets.set(Array.from(offsets.subarray(index - 1, end)).sort((a, b) => Buffer.compare(idText(a), idText(b))), index - 1);
+    index = end - 1;
+  }
+  return offsets;
+}
+
+// ─── Queries ───
+
+/** The operating entities on heap pages `from` (inclusive) to `to` (exclusive; null: to the end), unordered. */
+const ENTITY_SQL = (from: number, to: number | null) => `
+  select id, uscc, ${INSPECTIONS_COLUMN}, ${FLAG_MASK_COLUMN}, category, street from "Entity"
+  where "legalStatus" = 'operating' and ctid >= '(${from},0)'::tid${to === null ? '' : ` and ctid < '(${to},0)'::tid`}`;
 const OFFICER_SQL = `
   select id::text as id, specialties, to_char("certificateValidUntil", 'YYYY-MM-DD') as until,
          ${PARTICIPATIONS_SQL} as participations
   from "Officer" where active and not "certificateWithdrawn" order by id`;
-const CONFLICT_SQL = `select "officerId"::text, "entityId"::text from "OfficerConflict" order by "officerId", "entityId"`;
-
-/** Session settings for a big sorted read: sort in memory, no JIT compilation for a one-off plan. */
-const SESSION_SQL = `set work_mem = '256MB'; set jit = off`;
+/** In canonical order straight from the unique index on ("officerId", "entityId"), without visiting the table. */
+const CONFLICT_SQL = `select "officerId", "entityId" from "OfficerConflict" order by "officerId", "entityId"`;
 
 /**
- * The entity directory in id order, as two id ranges read at once on their own connections: the first
- * quarter by the primary-key index, which streams from the first row, and the rest by a sequential scan and
- * an in-memory sort, which the server does meanwhile on the other core, so that it is ready by the time the
- * first quarter is parsed. (One sorted scan alone keeps this process idle until the whole sort is done.)
+ * Every connection reads in one read-only transaction on the snapshot the first one exports, so that all
+ * of them see the directories in the same state. No JIT compilation for these one-off plans.
  */
-const ENTITY_PARTS = [
-  { upper: '40000000-0000-0000-0000-000000000000', plan: 'set enable_seqscan = off; set enable_bitmapscan = off' },
-  { upper: null, plan: 'set enable_indexscan = off; set enable_bitmapscan = off' },
-];
+const BEGIN_SQL = `set jit = off; begin isolation level repeatable read read only`;
 
-function readEntities(client: pg.Client, where: string, into: DrawTarget[], category: Dictionary, street: Dictionary): Promise<void> {
-  // Fields: id text, uscc char(18), inspections int4, flag mask int4, category text, street text.
-  return copyOut(client, ENTITY_SQL(where), 6, (bytes, start, end) => {
-    let at = start;
-    const idLength = bytes.readInt32BE(at);
-    const idStart = at + 4;
-    at = idStart + idLength;
-    const usccLength = bytes.readInt32BE(at);
-    const usccStart = at + 4;
-    at = usccStart + usccLength;
-    const inspections = bytes.readInt32BE(at + 4);
-    const mask = bytes.readInt32BE(at + 12);
-    at += 16;
-    const categoryLength = bytes.readInt32BE(at);
-    const categoryStart = at + 4;
-    at = categoryStart + categoryLength;
-    const streetLength = bytes.readInt32BE(at);
-    const streetStart = at + 4;
-    at = streetStart + streetLength;
-    if (idLength !== 36 || usccLength < 0 || categoryLength < 0 || streetLength < 0 || at !== end || !(mask in FLAG_SETS)) {
-      throw new Error(`malformed entity row: ${bytes.toString('hex', start, end)}`);
-    }
-    into.push({
-      id: bytes.toString('latin1', idStart, idStart + 36), // uuid text: ASCII
-      uscc: text(bytes, usccStart, usccStart + usccLength),
-      category: category(bytes, categoryStart, categoryStart + categoryLength),
-      street: street(bytes, streetStart, at),
-      inspectionsThisYear: inspections,
-      riskFlags: FLAG_SETS[mask]!,
-    });
+// ─── The entity reader: a worker thread ───
+//
+// Parsing a million rows, sorting them and packing them for the engine is work this process can do beside
+// what only its main thread can do (making the snapshot's objects, the draw). So the entities are read by a
+// worker thread with its own two connections, opened beforehand like the main thread's one; it hands the
+// targets over in batches as the engine's SnapshotBuilder takes them.
+
+/** CPU time of the calling thread so far (Linux; NaN elsewhere), to show how busy the reader was. */
+function threadCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Messages from the reader to the main thread. */
+type ReaderMessage =
+  | { ready: true }
+  | { snapshotSet: true }
+  | { rowsIn: number; cpuMs: number }
+  | { batch: TargetBatch; categories: string[]; streets: string[] }
+  | { done: true; cpuMs: number }
+  | { error: string };
+
+/** What the main thread sends the reader: where to start, then one acknowledgement per batch taken. */
+type ReaderStart = { transactionSnapshot: string; pages: number; expectedRows: number };
+/** Batches the reader may have on their way before it waits: bounds the memory they take. */
+const BATCHES_IN_FLIGHT = 4;
+
+interface ReaderData {
+  databaseUrl: string;
+  connections: number;
+}
+
+/** The worker's side: connects, waits for the exported snapshot and page count, then reads and hands over. */
+async function readerWorker({ databaseUrl, connections }: ReaderData): Promise<void> {
+  const port = parentPort!;
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl, stream: ownBufferSocket });
+      await client.connect();
+      return client;
+    }),
+  );
+  const start = new Promise<ReaderStart>((resolve) => port.once('message', resolve));
+  port.postMessage({ ready: true } satisfies ReaderMessage);
+  const { transactionSnapshot, pages, expectedRows } = await start;
+  let inFlight = 0;
+  let acknowledged = () => {};
+  port.on('message', () => {
+    inFlight -= 1;
+    acknowledged();
   });
+  const room = async () => {
+    while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (acknowledged = resolve));
+  };
+  try {
+    await Promise.all(clients.map((client) => client.query(`${BEGIN_SQL}; set transaction snapshot '${transactionSnapshot}'`)));
+    port.postMessage({ snapshotSet: true } satisfies ReaderMessage);
+    const entities = new EntityRecords(expectedRows);
+    await Promise.all(
+      clients.map((client, part) => {
+        const from = Math.floor((pages * part) / clients.length);
+        const to = part === clients.length - 1 ? null : Math.floor((pages * (part + 1)) / clients.length);
+        return copyOut(client, ENTITY_SQL(from, to), 6, (bytes, begin, end) => entities.add(bytes, begin, end));
+      }),
+    );
+    port.postMessage({ rowsIn: entities.count, cpuMs: threadCpuMs() } satisfies ReaderMessage);
+    const { categories, streets } = entities.places;
+    await entities.handOver((batch) => {
+      inFlight += 1;
+      const buffers = [batch.bytes.buffer as ArrayBuffer, batch.offsets!.buffer as ArrayBuffer];
+      port.postMessage({ batch, categories, streets } satisfies ReaderMessage, buffers);
+    }, room);
+    await Promise.all(clients.map((client) => client.query('commit')));
+    port.postMessage({ done: true, cpuMs: threadCpuMs() } satisfies ReaderMessage);
+  } catch (error) {
+    port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ReaderMessage);
+  } finally {
+    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+  }
+}
+
+/** The main thread's side of the reader. */
+class EntityReader {
+  private constructor(private readonly worker: Worker) {}
+
+  /**
+   * Starts the worker and waits until its connections are open. The worker runs this very file, bundled
+   * into plain JavaScript by esbuild (which tsx itself uses): under a TypeScript loader of its own, the
+   * thread would cost another thread for the loader's hooks and some 35 MB more.
+   */
+  static async open(databaseUrl: string, connections: number): Promise<EntityReader> {
+    const bundle = buildSync({
+      entryPoints: [fileURLToPath(import.meta.url)],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['pg-native'],
+      write: false,
+      // import.meta is empty in the bundle; nothing the reader runs needs it.
+      logLevel: 'error',
+    });
+    const worker = new Worker(bundle.outputFiles[0]!.text, { eval: true, workerData: { databaseUrl, connections } satisfies ReaderData });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', () => resolve());
+    });
+    return new EntityReader(worker);
+  }
+
+  /**
+   * Reads the entities of the given transaction snapshot; `onSnapshotSet` once the reader's transactions
+   * have taken the snapshot (the exporting one may then end), `onBatch` for each batch in id order.
+   */
+  read(
+    start: ReaderStart,
+    onSnapshotSet: () => void,
+    onBatch: (batch: TargetBatch, categories: string[], streets: string[]) => void,
+    timeline: (name: string, readerCpuMs: number) => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onMessage = (message: ReaderMessage) => {
+        try {
+          if ('snapshotSet' in message) onSnapshotSet();
+          else if ('rowsIn' in message) timeline('entityRowsInMs', message.cpuMs);
+          else if ('batch' in message) {
+            onBatch(message.batch, message.categories, message.streets);
+            this.worker.postMessage('taken');
+          }
+          else if ('error' in message) throw new Error(`entity reader: ${message.error}`);
+          else if ('done' in message) {
+            timeline('entityBatchesInMs', message.cpuMs);
+            this.worker.off('message', onMessage);
+            resolve();
+          }
+        } catch (error) {
+          this.worker.off('message', onMessage);
+          reject(error);
+        }
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+      this.worker.postMessage(start);
+    });
+  }
+
+  /** Ends the worker; its connections close with it. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
 /** When each part of the read ended, in ms from its start; reported to show where the read time goes. */
 type ReadTimeline = Record<string, number>;
 
-/** Reads the snapshot: officers and then conflicts on the first connection, the two entity ranges on the others. */
-async function readSnapshot(officerClient: pg.Client, entityClients: readonly pg.Client[], timeline: ReadTimeline): Promise<DrawSnapshot> {
+/**
+ * Reads the snapshot: officers and then conflicts on the main thread's connection, the entities through
+ * the reader, whose batches go into the engine's SnapshotBuilder as they come (it hashes them in a thread
+ * of its own). Batches that come before the officers and conflicts are in wait for them.
+ */
+async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: ReadTimeline): Promise<DrawSnapshot> {
   const started = performance.now();
   const mark = (name: string) => (timeline[name] = Math.round(performance.now() - started));
-  const category = dictionary();
-  const street = dictionary();
-  const partTargets: DrawTarget[][] = ENTITY_PARTS.map(() => []);
-  const entityReads = ENTITY_PARTS.map(async ({ upper, plan }, index) => {
-    const client = entityClients[index]!;
-    const lower = ENTITY_PARTS[index - 1]?.upper;
-    const where = `${lower ? ` and id >= '${lower}'` : ''}${upper ? ` and id < '${upper}'` : ''}`;
-    await client.query(plan);
-    const into = partTargets[index]!;
-    const firstRow = setInterval(() => into.length > 0 && (clearInterval(firstRow), mark(`entities${index + 1}FirstRowsMs`)), 5);
-    await readEntities(client, where, into, category, street).finally(() => clearInterval(firstRow));
-    mark(`entities${index + 1}DoneMs`);
-  });
-  const officerRead = officerClient.query<{ id: string; specialties: string[] | null; until: string; participations: number }>(OFFICER_SQL);
+  const readerMark = (name: string, readerCpuMs: number) => {
+    mark(name);
+    timeline[name.replace(/Ms$/, 'ReaderCpuMs')] = readerCpuMs;
+  };
+  const exported = (await client.query(
+    `${BEGIN_SQL}; select pg_export_snapshot() as "transactionSnapshot", pg_relation_size(oid) / current_setting('block_size')::int as pages,
+                          reltuples as "expectedRows" from pg_class where oid = '"Entity"'::regclass`,
+  )) as unknown as pg.QueryResult[];
+  const exportedRow = exported[exported.length - 1]!.rows[0] as { transactionSnapshot: string; pages: string; expectedRows: number };
+
+  let builder: SnapshotBuilder | undefined;
+  const waiting: [TargetBatch, string[], string[]][] = [];
+  let snapshotSet!: () => void;
+  const snapshotTaken = new Promise<void>((resolve) => (snapshotSet = resolve));
+  const entityRead = reader
+    .read(
+      { transactionSnapshot: exportedRow.transactionSnapshot, pages: Number(exportedRow.pages), expectedRows: Math.max(0, exportedRow.expectedRows) },
+      snapshotSet,
+      (batch, categories, streets) => (builder ? builder.addTargets(batch, categories, streets) : waiting.push([batch, categories, streets])),
+      readerMark,
+    );
+
+  const officerRows = await client.query<{ id: string; specialties: string[] | null; until: string; participations: number }>(OFFICER_SQL);
   const conflicts: DrawConflict[] = [];
-  const conflictRead = officerRead.then(() =>
-    copyOut(officerClient, CONFLICT_SQL, 2, (bytes, at, end) => {
-      if (bytes.readInt32BE(at) !== 36 || bytes.readInt32BE(at + 40) !== 36 || at + 80 !== end) throw new Error('malformed conflict row');
-      conflicts.push({ officerId: bytes.toString('latin1', at + 4, at + 40), entityId: bytes.toString('latin1', at + 44, at + 80) });
-    }).then(() => mark('officersAndConflictsDoneMs')),
-  );
-  const [officerRows] = await Promise.all([officerRead, conflictRead, ...entityReads]);
+  // Rows come grouped by officer: one string per officer, not per row.
+  const officerBytes = Buffer.alloc(16);
+  let officerId = '';
+  await copyOut(client, CONFLICT_SQL, 2, (bytes, at, end) => {
+    if (int32(bytes, at) !== 16 || int32(bytes, at + 20) !== 16 || at + 40 !== end) throw new Error('malformed conflict row');
+    if (officerId === '' || officerBytes.compare(bytes, at + 4, at + 20) !== 0) {
+      bytes.copy(officerBytes, 0, at + 4, at + 20);
+      officerId = uuidFromBytes(bytes, at + 4);
+    }
+    conflicts.push({ officerId, entityId: uuidFromBytes(bytes, at + 24) });
+  });
+  await snapshotTaken;
+  await client.query('commit');
   const officers: DrawOfficer[] = officerRows.rows.map((row) => ({
     id: row.id,
     specialties: (row.specialties ?? []).sort(),
     certificateValidUntil: row.until,
     participationsThisYear: row.participations,
   }));
-  // concat copies the element pointers in one go; flat() would walk them one by one.
-  return { targets: partTargets[0]!.concat(...partTargets.slice(1)), officers, conflicts };
+  mark('officersAndConflictsDoneMs');
+  builder = new SnapshotBuilder(officers, conflicts, { hashInWorker: true });
+  for (const [batch, categories, streets] of waiting.splice(0)) builder.addTargets(batch, categories, streets);
+  await entityRead;
+  // The reader's work is done: its thread and connections go now rather than sit on memory through the draw.
+  void reader.close();
+  const snapshot = await builder.build();
+  mark('snapshotBuiltMs');
+  return snapshot;
 }
 
 // ─── Memory ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -499,7 +912,7 @@ async function naiveDraw(client: pg.Client): Promise<NaiveFigures> {
   let started = performance.now();
   const picked = await client.query<{ id: string }>(
     `select id::text as id from "Entity"
-     where "legalStatus" = 'operating' and (${inspectionsSql(BYTE_15)} < 2 or ${flagMaskSql(BYTE_14)} <> 0)
+     where "legalStatus" = 'operating' and (${INSPECTIONS_COLUMN} < 2 or ${FLAG_MASK_COLUMN} <> 0)
      order by random() limit ${targetCount}`,
   );
   const selectTargetsMs = performance.now() - started;
@@ -555,6 +968,10 @@ function checkResult(result: DrawResult, snapshot: DrawSnapshot): void {
   for (let index = 1; index < snapshot.targets.length; index += 1) {
     if (!(snapshot.targets[index - 1]!.id < snapshot.targets[index]!.id)) throw new Error('targets were not read in id order');
   }
+  // The snapshot was built and hashed from bytes (SnapshotBuilder); hashed the general way, it must agree.
+  if (snapshotHash({ targets: snapshot.targets, officers: snapshot.officers, conflicts: snapshot.conflicts }) !== result.snapshotHash) {
+    throw new Error('the built snapshot hashes differently the general way');
+  }
   if (result.picks.length !== targetCount) throw new Error(`the draw returned ${result.picks.length} picks`);
   if (new Set(result.picks.map((pick) => pick.entityId)).size !== targetCount) throw new Error('a target was drawn twice');
   const conflictKeys = new Set(snapshot.conflicts.map((conflict) => `${conflict.officerId}|${conflict.entityId}`));
@@ -571,9 +988,12 @@ async function main() {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const clients: pg.Client[] = [];
+  let reader: EntityReader | undefined;
   try {
     await admin.query(`create database "${databaseName}"`);
     const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+    // Imported here, not at the top, so that the reader's bundle of this file leaves it out (see EntityReader).
+    const { migrateDatabase } = await import('../infra/migrate');
     await migrateDatabase(databaseUrl);
 
     const connect = async () => {
@@ -593,8 +1013,9 @@ async function main() {
       )
     ).rows[0]!;
 
-    // Connections are opened beforehand, as a service's pool would be; reading starts with the session settings.
-    const readers = [builder, await connect(), await connect()];
+    // Connections are opened beforehand, as a service's pool would be: this thread's one and the entity
+    // reader's two, in the worker thread that holds them.
+    reader = await EntityReader.open(databaseUrl, 2);
     const rssBefore = procStatusMb('VmRSS');
     let sampledPeak = rssBefore;
     const sampler = setInterval(() => {
@@ -614,9 +1035,8 @@ async function main() {
     const loadBefore = loadavg()[0]!;
     const cpuStarted = process.cpuUsage();
     const readStarted = performance.now();
-    await Promise.all(readers.map((client) => client.query(SESSION_SQL)));
     const timeline: ReadTimeline = {};
-    const snapshot = await readSnapshot(readers[0]!, readers.slice(1), timeline);
+    const snapshot = await readSnapshot(builder, reader, timeline);
     const readMs = performance.now() - readStarted;
     const drawStarted = performance.now();
     const result = runDraw(snapshot, rules, seed, outsideRandomness);
@@ -678,13 +1098,21 @@ async function main() {
     };
     console.log(JSON.stringify(figures, null, 2));
   } finally {
+    await reader?.close();
     for (const client of clients) await client.end().catch(() => undefined);
     await admin.query(`drop database if exists "${databaseName}" with (force)`);
     await admin.end();
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+if (isMainThread) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+} else {
+  readerWorker(workerData as ReaderData).catch((error) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+}
