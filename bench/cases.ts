@@ -7,7 +7,7 @@
 // Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL) and its
 // own in-memory Temporal dev server, worker process and API process.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,27 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** PostgreSQL's server processes serving the bench database (their CPU counts with the run's). */
+function postgresPids(databaseName: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(databaseName);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function rssMb(pid: number): number {
@@ -136,14 +157,28 @@ async function main() {
     const teamOf = (index: number) => [officers[(2 * index) % officers.length]!, officers[(2 * index + 1) % officers.length]!];
     const officer = (id: string) => officerHeaders.get(id)!;
 
+    // CPU per case of each process, per phase: what a change saves, less noisy than the rates on a shared machine.
+    const processes = () => ({
+      worker: [worker.child.pid!],
+      api: [apiProcess.child.pid!],
+      temporal: [temporal.process.child.pid!],
+      postgres: postgresPids(databaseName),
+      bench: [process.pid],
+    });
+    const cpuNow = () => Object.fromEntries(Object.entries(processes()).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]));
+    const cpuPerCaseMs = (before: Record<string, number>, after: Record<string, number>) =>
+      Object.fromEntries(Object.keys(after).map((name) => [name, +(((after[name]! - (before[name] ?? 0)) * 1000) / totalCases).toFixed(1)]));
+
     // 1. Opening.
     const caseIds: string[] = new Array(totalCases);
+    const cpuBeforeOpening = cpuNow();
     const openStarted = performance.now();
     await pool(totalCases, clients, async (index) => {
       const opened = await json(base, 'POST', '/cases', { entityId: entities[index], origin: 'complaint', reason: '基准测试投诉', team: teamOf(index) }, coordinator);
       caseIds[index] = opened.id;
     });
     const openSeconds = (performance.now() - openStarted) / 1000;
+    const cpuAfterOpening = cpuNow();
 
     // 2. Whole lifecycles with immediate actions; action and read latencies under `clients` concurrent clients.
     const actionLatencies: number[] = [];
@@ -181,6 +216,7 @@ async function main() {
       }
     });
     const lifecycleSeconds = (performance.now() - lifecycleStarted) / 1000;
+    const cpuAfterLifecycles = cpuNow();
 
     const figures = {
       cases: totalCases,
@@ -192,6 +228,8 @@ async function main() {
       officerActionP50Ms: +percentile(actionLatencies, 50).toFixed(1),
       officerActionP99Ms: +percentile(actionLatencies, 99).toFixed(1),
       workerPeakRssMb: +peakWorkerRss.toFixed(0),
+      cpuMsPerCaseOpening: cpuPerCaseMs(cpuBeforeOpening, cpuAfterOpening),
+      cpuMsPerCaseLifecycle: cpuPerCaseMs(cpuAfterOpening, cpuAfterLifecycles),
     };
     console.log(JSON.stringify(figures, null, 2));
   } finally {
