@@ -1,9 +1,10 @@
 // Case projection writes. Each is one statement or transaction keyed by the timeline event it records, so a
 // retried activity leaves exactly one event and the same row.
-import type { Prisma } from '@prisma/client';
+import { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
 import type { CaseOrigin, CaseStatus } from '../domain/inspectionCase';
+import { insertNotification, type NotificationRequest } from './notifications';
 
 export interface CaseOpening {
   caseId: string;
@@ -15,6 +16,10 @@ export interface CaseOpening {
   team: string[];
   openedBy: string;
   openedAt: string;
+  /** The team's assignment, stored with the opening. */
+  notification?: NotificationRequest;
+  /** 随机抽查通知书 sent (not for an unannounced visit): a timeline event of its own, written with the opening. */
+  inspectionNoticeSent?: boolean;
 }
 
 export interface CaseFields {
@@ -40,6 +45,13 @@ export interface CaseProgress {
   /** An officer's record (inspection, review, order, report, revisit) stored with the event. */
   record?: { kind: string; data: Prisma.InputJsonValue };
   data?: Prisma.InputJsonValue;
+  /** Whom the step concerns, told in the same statement. */
+  notification?: NotificationRequest;
+}
+
+/** A notification written as part of a larger statement: a CTE, or nothing. */
+function notificationClause(notification: NotificationRequest | undefined): Prisma.Sql {
+  return notification ? Prisma.sql`, notified as (${insertNotification(notification)})` : Prisma.empty;
 }
 
 type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -63,10 +75,13 @@ export function caseActivities(db: Db) {
           values (${opening.caseId}::uuid, ${opening.workflowId}, ${opening.entityId}::uuid, ${opening.origin}::"CaseOrigin",
             ${opening.originReason ?? null}::text, ${opening.planId ?? null}::text, array(select jsonb_array_elements_text(${team}::jsonb)),
             'awaiting_inspection', ${opening.openedBy}, ${opening.openedAt}::timestamptz, now())
-          on conflict (id) do nothing
-        )
+            on conflict (id) do nothing
+        )${notificationClause(opening.notification)}
         insert into "CaseEvent" ("caseId", "eventKey", kind, actor, reason, data, at)
         values (${opening.caseId}::uuid, 'opened', 'opened', ${opening.openedBy}, ${opening.originReason ?? null}::text, ${eventData}::jsonb, ${opening.openedAt}::timestamptz)
+        ${opening.inspectionNoticeSent
+          ? Prisma.sql`, (${opening.caseId}::uuid, 'inspection-notice', 'inspection_notice_sent', 'system', null, '{}'::jsonb, ${opening.openedAt}::timestamptz)`
+          : Prisma.empty}
         on conflict ("caseId", "eventKey") do nothing`;
     },
 
@@ -108,7 +123,7 @@ export function caseActivities(db: Db) {
           select ${progress.caseId}::uuid, ${progress.eventKey}, ${recordKind}::text, ${recordData}::jsonb, ${progress.actor}, ${progress.at}::timestamptz
           where ${recordKind}::text is not null and exists (select from event)
           on conflict ("caseId", "recordKey") do nothing
-        )
+        )${notificationClause(progress.notification)}
         select 1`;
     },
 

@@ -182,7 +182,12 @@ describe('R20 the projection writes are single statements that a retry leaves un
     const caseId: string = opened.body.id;
     const row = await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } });
 
-    // The opening again: the row and its event stay as they were.
+    // The opening wrote the team's assignment and the inspection notice with it, once.
+    const assigned = { caseId, kind: 'assigned' };
+    expect(await system.db.notification.findMany({ where: assigned, select: { recipient: true }, orderBy: { recipient: 'asc' } })).toEqual(
+      [...row.team].sort().map((recipient) => ({ recipient })),
+    );
+    // The opening again: the row, its events and the assignment stay as they were.
     await activities.recordCaseOpened({
       caseId,
       workflowId: row.workflowId,
@@ -192,9 +197,14 @@ describe('R20 the projection writes are single statements that a retry leaves un
       team: row.team,
       openedBy: row.openedBy,
       openedAt: new Date().toISOString(),
+      notification: { notifyKey: `${caseId}:assigned`, recipients: row.team, kind: 'assigned', caseId, message: 'changed', at: new Date().toISOString() },
+      inspectionNoticeSent: true,
     });
     expect(await system.db.inspectionCase.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ originReason: '投诉线索', openedAt: row.openedAt });
-    expect(await system.db.caseEvent.count({ where: { caseId, eventKey: 'opened' } })).toBe(1);
+    expect(await system.db.caseEvent.count({ where: { caseId, eventKey: { in: ['opened', 'inspection-notice'] } } })).toBe(2);
+    expect(await system.db.notification.findMany({ where: assigned })).toEqual(
+      row.team.map(() => expect.objectContaining({ message: expect.stringContaining('新案件') })),
+    );
 
     const deadline = '2030-01-31T16:00:00.000Z';
     const progress = {
@@ -206,6 +216,7 @@ describe('R20 the projection writes are single statements that a retry leaves un
       status: 'rectifying' as const,
       fields: { rectificationDeadline: deadline, revisitDueAt: null, escalationLevel: 1 },
       record: { kind: 'rectification_order', data: { requirements: '整改' } },
+      notification: { notifyKey: `${caseId}:test-order`, recipients: ['r1', 'r2'], kind: 'test', caseId, message: 'm', at: new Date().toISOString() },
     };
     await activities.recordCaseProgress(progress);
     // A retry after the first attempt committed, with fields that would differ: nothing changes.
@@ -214,6 +225,7 @@ describe('R20 the projection writes are single statements that a retry leaves un
     expect(after).toMatchObject({ status: 'rectifying', escalationLevel: 1, revisitDueAt: null, resultCategory: row.resultCategory, team: row.team });
     expect(after.rectificationDeadline?.toISOString()).toBe(deadline);
     expect(await system.db.caseEvent.count({ where: { caseId, eventKey: 'test-order' } })).toBe(1);
+    expect(await system.db.notification.count({ where: { notifyKey: `${caseId}:test-order` } })).toBe(2);
     expect(await system.db.caseRecord.findMany({ where: { caseId, recordKey: 'test-order' } })).toEqual([
       expect.objectContaining({ kind: 'rectification_order', data: { requirements: '整改' }, recordedBy: row.team[0] }),
     ]);

@@ -7,11 +7,14 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it, inject } from 'vitest';
 import { historiesDir } from '../support/histories';
 
-const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json')).sort();
+// The newest recordings lie at the top; those of earlier workflow code, still running in production, in a
+// folder named for when they were recorded (2026-11: before ONE_WRITE_PER_STEP).
+const files = readdirSync(historiesDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')).sort();
+const current = files.filter((file) => !file.includes(path.sep));
 
 describe('R20 recorded case histories replay on the current workflow code', () => {
-  it('R20 the recorded scenarios cover every branch of the lifecycle', () => {
-    expect(files.map((file) => file.replace('.json', ''))).toEqual(
+  it('R20 the recorded scenarios of the current code cover every branch of the lifecycle', () => {
+    expect(current.map((file) => file.replace('.json', ''))).toEqual(
       expect.arrayContaining([
         'rectified-after-revisit',
         'no-problem-found',
@@ -35,7 +38,7 @@ describe('R20 recorded case histories replay on the current workflow code', () =
 
 describe('R20 the replay check catches a change that would break running cases', () => {
   it('R20 a history whose recorded steps differ from what the code does fails to replay', async () => {
-    const history = JSON.parse(readFileSync(path.join(historiesDir, 'no-problem-found.json'), 'utf8'));
+    const history = JSON.parse(readFileSync(path.join(historiesDir, '2026-11', 'no-problem-found.json'), 'utf8'));
     const scheduled = history.events.find((event: { eventType: string }) => event.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'somethingElse';
     await expect(
