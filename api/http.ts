@@ -33,6 +33,12 @@ export interface Reply {
   audit?: Prisma.InputJsonObject;
 }
 
+/** A list's `page` and `pageSize` query parameters, to spread into its query schema; each list keeps its own largest page. */
+export const pageQuery = (maxPageSize: number) => ({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(maxPageSize).default(50),
+});
+
 /** Who may call a route (R18): anyone, anyone signed in, or holders of one of the roles. */
 export type Access = 'public' | 'authenticated' | Role[];
 

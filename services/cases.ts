@@ -4,6 +4,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Prisma } from '@prisma/client';
 import { searchAttributes } from '../config/temporal';
 import type { Db } from '../db/client';
+import { paged } from '../db/paged';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseOrigin, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
 import { yearBounds } from '../domain/oversight';
@@ -313,21 +314,20 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
         }
       : {}),
   };
-  const [total, rows] = await db.$transaction([
-    db.inspectionCase.count({ where }),
-    db.inspectionCase.findMany({
-      where,
-      include: { entity: { select: { id: true, uscc: true, name: true } } },
-      orderBy: [{ openedAt: 'desc' }, { id: 'asc' }],
-      skip: (filter.page - 1) * filter.pageSize,
-      take: filter.pageSize,
-    }),
-  ]);
-  return {
-    total,
-    page: filter.page,
-    pageSize: filter.pageSize,
-    items: rows.map((row) => ({
+  return paged(
+    db,
+    filter,
+    {
+      count: db.inspectionCase.count({ where }),
+      findMany: (window) =>
+        db.inspectionCase.findMany({
+          where,
+          include: { entity: { select: { id: true, uscc: true, name: true } } },
+          orderBy: [{ openedAt: 'desc' }, { id: 'asc' }],
+          ...window,
+        }),
+    },
+    (row) => ({
       id: row.id,
       status: row.status,
       origin: row.origin,
@@ -339,6 +339,6 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
       revisitDueAt: row.revisitDueAt?.toISOString() ?? null,
       escalationLevel: row.escalationLevel,
       closedAt: row.closedAt?.toISOString() ?? null,
-    })),
-  };
+    }),
+  );
 }

@@ -3,6 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
+import { paged } from '../db/paged';
 import { chinaDate } from '../domain/deadlines';
 import {
   ALGORITHM_VERSION,
@@ -142,26 +143,25 @@ export function publicView(draw: DrawRow) {
 
 /** The draws, newest first, without their snapshots (which can be large). */
 export async function listDraws(db: Db, page: number, pageSize: number) {
-  const [total, rows] = await db.$transaction([
-    db.draw.count(),
-    db.draw.findMany({
-      select: { id: true, name: true, planId: true, status: true, algorithmVersion: true, snapshotHash: true, commitment: true, caseIds: true, createdAt: true, drawnAt: true },
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-    }),
-  ]);
-  return {
-    total,
-    page,
-    pageSize,
-    items: rows.map(({ caseIds, createdAt, drawnAt, ...draw }) => ({
+  return paged(
+    db,
+    { page, pageSize },
+    {
+      count: db.draw.count(),
+      findMany: (window) =>
+        db.draw.findMany({
+          select: { id: true, name: true, planId: true, status: true, algorithmVersion: true, snapshotHash: true, commitment: true, caseIds: true, createdAt: true, drawnAt: true },
+          orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+          ...window,
+        }),
+    },
+    ({ caseIds, createdAt, drawnAt, ...draw }) => ({
       ...draw,
       cases: caseIds.length,
       createdAt: createdAt.toISOString(),
       drawnAt: drawnAt?.toISOString() ?? null,
-    })),
-  };
+    }),
+  );
 }
 
 export async function findDraw(db: Db, id: string): Promise<DrawRow> {

@@ -1,13 +1,14 @@
 // The public record (R16): what was published, with the plan and the items behind it, and nothing else.
 import type { Db } from '../db/client';
+import { paged } from '../db/paged';
 
 export async function listPublishedResults(db: Db, filter: { q?: string; page: number; pageSize: number }) {
   const where = filter.q ? { OR: [{ entityName: { contains: filter.q } }, { entityUscc: filter.q.toUpperCase() }] } : {};
-  const [total, rows] = await db.$transaction([
-    db.publication.count({ where }),
-    db.publication.findMany({ where, orderBy: { publishedAt: 'desc' }, skip: (filter.page - 1) * filter.pageSize, take: filter.pageSize }),
-  ]);
-  const contents = rows.map((row) => (row.content ?? {}) as { planId?: string | null; items?: string[] });
+  const found = await paged(db, filter, {
+    count: db.publication.count({ where }),
+    findMany: (window) => db.publication.findMany({ where, orderBy: { publishedAt: 'desc' }, ...window }),
+  });
+  const contents = found.items.map((row) => (row.content ?? {}) as { planId?: string | null; items?: string[] });
   const planIds = [...new Set(contents.flatMap((content) => (content.planId ? [content.planId] : [])))];
   const itemCodes = [...new Set(contents.flatMap((content) => content.items ?? []))];
   const [plans, items] = await Promise.all([
@@ -17,10 +18,8 @@ export async function listPublishedResults(db: Db, filter: { q?: string; page: n
   const planById = new Map(plans.map((plan) => [plan.id, { number: plan.number, title: plan.title }]));
   const itemByCode = new Map(items.map((item) => [item.code, item]));
   return {
-    total,
-    page: filter.page,
-    pageSize: filter.pageSize,
-    items: rows.map((row, index) => {
+    ...found,
+    items: found.items.map((row, index) => {
       const content = contents[index]!;
       return {
         entityName: row.entityName,

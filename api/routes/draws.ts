@@ -7,7 +7,7 @@ import { findDraw, listDraws, prepareDraw, publicView, verifyStoredDraw } from '
 import { namesOf } from '../../services/names';
 import { drawWorkflow, drawWorkflowId } from '../../workflows/draw';
 import { actorOf, type ApiDependencies } from '../context';
-import { route } from '../http';
+import { pageQuery, route } from '../http';
 import { idParams } from './entities';
 
 const drawRequestSchema = z.strictObject({
@@ -92,7 +92,7 @@ export function drawRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       summary: '抽取记录列表 / The draws, newest first',
       tags: ['draws'],
       access: ['leadership', 'coordinator', 'auditor'],
-      query: z.strictObject({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
+      query: z.strictObject(pageQuery(200)),
       responses: { 200: { description: 'a page of draws' } },
       async handler({ query }) {
         return { status: 200, body: await listDraws(db, query.page, query.pageSize) };

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { paged } from '../../db/paged';
 import { checkUscc } from '../../domain/uscc';
 import { riskFlags } from '../../domain/draw';
 import { changeLegalStatus, clearRiskFlag, entityVersion, entityWithHistory, noteRiskFlag, registerEntity } from '../../services/entities';
 import { entityDirectory } from '../../services/entityImport';
 import { actorOf, type ApiDependencies } from '../context';
-import { route } from '../http';
+import { pageQuery, route } from '../http';
 import { directoryFileRoutes } from './directoryFiles';
 
 export const usccSchema = z
@@ -55,8 +56,7 @@ const listQuery = z.strictObject({
   category: z.string().max(100).optional(),
   legalStatus: entitySchema.shape.legalStatus.optional(),
   sort: z.enum(['name', 'uscc', 'createdAt']).default('uscc'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  ...pageQuery(500),
 });
 
 export function entityRoutes({ db, temporal }: ApiDependencies) {
@@ -104,11 +104,11 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
           ...(query.category ? { category: query.category } : {}),
           ...(query.legalStatus ? { legalStatus: query.legalStatus } : {}),
         };
-        const [total, items] = await db.$transaction([
-          db.entity.count({ where }),
-          db.entity.findMany({ where, orderBy: [{ [query.sort]: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
-        ]);
-        return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
+        const body = await paged(db, query, {
+          count: db.entity.count({ where }),
+          findMany: (window) => db.entity.findMany({ where, orderBy: [{ [query.sort]: 'asc' }, { id: 'asc' }], ...window }),
+        });
+        return { status: 200, body };
       },
     }),
     ...directoryFileRoutes(db, ['/entities', 'entities'], entityDirectory, newEntitySchema),

@@ -1,11 +1,12 @@
 // 执法人员 (R2) and declared conflicts (R10): the minimum case teams need until the directory is complete.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { paged } from '../../db/paged';
 import { DomainError } from '../../domain/errors';
 import { officerDirectory } from '../../services/officerImport';
 import { changeCertificate, moveOfficer } from '../../services/officers';
 import { actorOf, principalOf, type ApiDependencies } from '../context';
-import { route } from '../http';
+import { pageQuery, route } from '../http';
 import { directoryFileRoutes } from './directoryFiles';
 import { idParams } from './entities';
 
@@ -84,20 +85,20 @@ export function officerRoutes({ db }: ApiDependencies) {
       access: ['leadership', 'coordinator', 'auditor'],
       query: z.strictObject({
         q: z.string().trim().max(100).optional().meta({ description: '姓名、单位或执法证号 / name, unit or certificate number' }),
-        page: z.coerce.number().int().min(1).default(1),
-        pageSize: z.coerce.number().int().min(1).max(500).default(50),
+        ...pageQuery(500),
       }),
       responses: { 200: { description: 'a page of officers, by name' } },
       async handler({ query }) {
         const where = query.q
           ? { OR: [{ name: { contains: query.q } }, { unit: { contains: query.q } }, { certificateNumber: query.q }] }
           : {};
-        const [total, rows] = await db.$transaction([
-          db.officer.count({ where }),
-          db.officer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
-        ]);
-        const items = rows.map((officer) => ({ ...officer, certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10) }));
-        return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
+        const body = await paged(
+          db,
+          query,
+          { count: db.officer.count({ where }), findMany: (window) => db.officer.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], ...window }) },
+          (officer) => ({ ...officer, certificateValidUntil: officer.certificateValidUntil.toISOString().slice(0, 10) }),
+        );
+        return { status: 200, body };
       },
     }),
     route({

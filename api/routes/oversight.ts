@@ -1,14 +1,12 @@
 // Audit log (R20), metrics, and the public disclosure of results (R16).
 import { z } from 'zod';
+import { paged } from '../../db/paged';
 import { verifyAudit } from '../../services/audit';
 import { listPublishedResults } from '../../services/publications';
 import type { ApiDependencies } from '../context';
-import { route } from '../http';
+import { pageQuery, route } from '../http';
 
-const page = {
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-};
+const page = pageQuery(200);
 
 export function oversightRoutes({ db, metrics }: ApiDependencies) {
   return [
@@ -22,14 +20,13 @@ export function oversightRoutes({ db, metrics }: ApiDependencies) {
       responses: { 200: { description: 'a page of entries' } },
       async handler({ query }) {
         const where = query.target ? { target: query.target } : {};
-        const [total, rows] = await db.$transaction([
-          db.auditEntry.count({ where }),
-          db.auditEntry.findMany({ where, orderBy: { seq: 'desc' }, skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
-        ]);
-        return {
-          status: 200,
-          body: { total, page: query.page, pageSize: query.pageSize, items: rows.map((row) => ({ ...row, seq: String(row.seq), at: row.at.toISOString() })) },
-        };
+        const body = await paged(
+          db,
+          query,
+          { count: db.auditEntry.count({ where }), findMany: (window) => db.auditEntry.findMany({ where, orderBy: { seq: 'desc' }, ...window }) },
+          (row) => ({ ...row, seq: String(row.seq), at: row.at.toISOString() }),
+        );
+        return { status: 200, body };
       },
     }),
     route({

@@ -1,5 +1,6 @@
 // 随机抽查事项 (R3) and 抽查计划 (R4): plans take effect only when leadership approves them.
 import { z } from 'zod';
+import { paged } from '../../db/paged';
 import { DomainError } from '../../domain/errors';
 import { itemDirectory } from '../../services/itemImport';
 import { createPlanRow, planCoverage } from '../../services/plans';
@@ -15,7 +16,7 @@ import {
   type PlanState,
 } from '../../workflows/plan';
 import { actorOf, type ApiDependencies } from '../context';
-import { route, type Route } from '../http';
+import { pageQuery, route, type Route } from '../http';
 import type { UpdateDefinition } from '@temporalio/common';
 import { directoryFileRoutes } from './directoryFiles';
 import { idParams } from './entities';
@@ -136,18 +137,18 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       access: ['leadership', 'coordinator', 'auditor'],
       query: z.strictObject({
         status: z.string().trim().max(30).optional(),
-        page: z.coerce.number().int().min(1).default(1),
-        pageSize: z.coerce.number().int().min(1).max(200).default(50),
+        ...pageQuery(200),
       }),
       responses: { 200: { description: 'a page of plans' } },
       async handler({ query }) {
         const where = query.status ? { status: query.status } : {};
-        const [total, rows] = await db.$transaction([
-          db.plan.count({ where }),
-          db.plan.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
-        ]);
-        const items = rows.map((plan) => ({ ...plan, periodStart: plan.periodStart.toISOString().slice(0, 10), periodEnd: plan.periodEnd.toISOString().slice(0, 10) }));
-        return { status: 200, body: { total, page: query.page, pageSize: query.pageSize, items } };
+        const body = await paged(
+          db,
+          query,
+          { count: db.plan.count({ where }), findMany: (window) => db.plan.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...window }) },
+          (plan) => ({ ...plan, periodStart: plan.periodStart.toISOString().slice(0, 10), periodEnd: plan.periodEnd.toISOString().slice(0, 10) }),
+        );
+        return { status: 200, body };
       },
     }),
     route({
