@@ -5,6 +5,7 @@ import type { Prisma } from '@prisma/client';
 import { searchAttributes } from '../config/temporal';
 import type { Db } from '../db/client';
 import { paged } from '../db/paged';
+import type { CaseDetail } from '../domain/caseDetail';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseOrigin, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
 import { yearBounds } from '../domain/oversight';
@@ -227,7 +228,11 @@ const isoOrNull = (value: string | null) => (value === null ? null : isoOf(value
  * case status implies (RUNNING until the case is closed, cancelled or ended, then COMPLETED); with `live`, it is
  * Temporal's own, and `workflow.state` the running workflow's state (a query, which costs a round trip to a worker).
  */
-export async function readCase({ db, temporal }: Pick<CaseServices, 'db' | 'temporal'>, caseId: string, { live = false } = {}) {
+export async function readCase(
+  { db, temporal }: Pick<CaseServices, 'db' | 'temporal'>,
+  caseId: string,
+  { live = false } = {},
+): Promise<CaseDetail<CaseState>> {
   const row = await loadCaseDocument(db, caseId);
   if (!row) throw new DomainError('not_found', `案件不存在 / no case ${caseId}`);
 

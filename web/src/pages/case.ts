@@ -1,35 +1,10 @@
 // One case: where it stands, who is on it, what was recorded, its full timeline, and the forms for the next step.
+import type { CaseDetail } from '../../../domain/caseDetail';
 import { get, session } from '../api';
 import { h } from '../dom';
 import { bilingual, dispositionLabel, eventLabel, formatDate, formatDateTime, nextStepLabel, originLabel, resultLabel, tr } from '../i18n';
 import { statusBadge } from '../ui';
 import { caseActions } from './caseActions';
-
-export interface CaseDetail {
-  id: string;
-  status: string;
-  origin: string;
-  originReason: string | null;
-  planId: string | null;
-  team: string[];
-  teamMembers: Array<{ id: string; name: string; unit: string | null }>;
-  actorNames: Record<string, string>;
-  openedBy: string;
-  openedAt: string;
-  closedAt: string | null;
-  endReason: string | null;
-  resultCategory: string | null;
-  rectificationDeadline: string | null;
-  revisitDueAt: string | null;
-  escalationLevel: number;
-  publishedAt: string | null;
-  creditPushedAt: string | null;
-  entity: { id: string; uscc: string; name: string; legalStatus: string };
-  timeline: Array<{ kind: string; actor: string; reason: string | null; at: string; data: unknown }>;
-  records: Array<{ kind: string; recordedBy: string; recordedAt: string; data: any }>;
-  dispositions: Array<{ id: string; kind: string; status: string; details: any; recordedBy: string; recordedAt: string }>;
-  publication: { publishedAt: string; content: any } | null;
-}
 
 export async function casePage({ id }: Record<string, string>): Promise<Node> {
   const found = await get<CaseDetail>(`/cases/${id}`);

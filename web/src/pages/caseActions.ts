@@ -5,8 +5,8 @@ import { formValues, h } from '../dom';
 import { tr, resultLabel, dispositionLabel } from '../i18n';
 import { rerender } from '../router';
 import { actionForm, field } from '../ui';
+import type { CaseDetail } from '../../../domain/caseDetail';
 import { dispositionKinds, resultCategories } from '../../../domain/inspectionCase';
-import type { CaseDetail } from './case';
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 

@@ -1,8 +1,8 @@
 // A case's documents as printable pages (the browser's print gives the PDF): 检查记录表, 责令整改通知书, 移送函.
+import type { CaseDetail } from '../../../domain/caseDetail';
 import { get } from '../api';
 import { h } from '../dom';
 import { dispositionLabel, formatDate, resultLabel, tr } from '../i18n';
-import type { CaseDetail } from './case';
 
 const bureau = '常州市金坛区商务局';
 
