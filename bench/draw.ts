@@ -14,10 +14,11 @@
 //
 //   npm run bench:draw
 //   npm run bench:draw -- --entities 100000 --officers 500 --conflicts 10000 --targets 2000   # a smaller run
+//   npm run bench:draw -- --skip-naive   # the fast path only (and its checks), for trying changes: no naive figures
 //
 // Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL); the database
 // `bench_draw_<timestamp>` it creates is dropped at the end, also on failure.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,8 @@ const { values } = parseArgs({
     'naive-sample': { type: 'string', default: '2000' },
     /** Longest the naive per-target queries may run in full, in seconds; beyond it the sample is extrapolated. */
     'naive-budget': { type: 'string', default: '180' },
+    /** Leave the naive approach out (several minutes): for trying changes, not for the recorded figures. */
+    'skip-naive': { type: 'boolean', default: false },
   },
 });
 const entityCount = Number(values.entities);
@@ -673,9 +676,33 @@ function threadCpuMs(): number {
   }
 }
 
+/** CPU time so far of each of this process's threads, by thread id (Linux; empty elsewhere). */
+function threadsCpuMs(): Map<string, number> {
+  const threads = new Map<string, number>();
+  try {
+    for (const thread of readdirSync('/proc/self/task')) {
+      const fields = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      threads.set(thread, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+  } catch {
+    // not Linux
+  }
+  return threads;
+}
+
+/** The CPU each thread used since `before`, busiest first, naming the main thread and the reader. */
+function threadsCpuSince(before: Map<string, number>, readerThread: string | undefined): Record<string, number> {
+  const used = [...threadsCpuMs()]
+    .map(([thread, ms]) => [thread, ms - (before.get(thread) ?? 0)] as const)
+    .filter(([, ms]) => ms >= 20)
+    .sort((a, b) => b[1] - a[1]);
+  const name = (thread: string) => (thread === String(process.pid) ? 'main' : thread === readerThread ? 'reader' : `thread ${thread}`);
+  return Object.fromEntries(used.map(([thread, ms]) => [name(thread), ms]));
+}
+
 /** Messages from the reader to the main thread. */
 type ReaderMessage =
-  | { ready: true }
+  | { ready: true; thread: string | undefined }
   | { snapshotSet: true }
   | { rowsIn: number; cpuMs: number }
   | { batch: TargetBatch; categories: string[]; streets: string[] }
@@ -703,7 +730,13 @@ async function readerWorker({ databaseUrl, connections }: ReaderData): Promise<v
     }),
   );
   const start = new Promise<ReaderStart>((resolve) => port.once('message', resolve));
-  port.postMessage({ ready: true } satisfies ReaderMessage);
+  let thread: string | undefined;
+  try {
+    thread = readlinkSync('/proc/thread-self').split('/').pop();
+  } catch {
+    // not Linux
+  }
+  port.postMessage({ ready: true, thread } satisfies ReaderMessage);
   const { transactionSnapshot, pages, expectedRows } = await start;
   let inFlight = 0;
   let acknowledged = () => {};
@@ -743,7 +776,11 @@ async function readerWorker({ databaseUrl, connections }: ReaderData): Promise<v
 
 /** The main thread's side of the reader. */
 class EntityReader {
-  private constructor(private readonly worker: Worker) {}
+  private constructor(
+    private readonly worker: Worker,
+    /** The reader's thread id (Linux), to tell its CPU time apart. */
+    readonly thread: string | undefined,
+  ) {}
 
   /**
    * Starts the worker and waits until its connections are open. The worker runs this very file, bundled
@@ -763,11 +800,11 @@ class EntityReader {
       logLevel: 'error',
     });
     const worker = new Worker(bundle.outputFiles[0]!.text, { eval: true, workerData: { databaseUrl, connections } satisfies ReaderData });
-    await new Promise<void>((resolve, reject) => {
+    const ready = await new Promise<ReaderMessage>((resolve, reject) => {
       worker.once('error', reject);
-      worker.once('message', () => resolve());
+      worker.once('message', resolve);
     });
-    return new EntityReader(worker);
+    return new EntityReader(worker, 'thread' in ready ? ready.thread : undefined);
   }
 
   /**
@@ -1034,6 +1071,11 @@ async function main() {
 
     const loadBefore = loadavg()[0]!;
     const cpuStarted = process.cpuUsage();
+    const threadsStarted = threadsCpuMs();
+    const profiling = process.execArgv.some((flag) => flag.startsWith('--cpu-prof')) || process.env.BENCH_DRAW_MARKS === '1';
+    // The timed part's bounds on the clock CPU profiles use (µs), so that a profile can be cut to them
+    // (printed under --cpu-prof, or with BENCH_DRAW_MARKS=1 for a profiler outside the process).
+    if (profiling) console.error(`timed part from ${process.hrtime.bigint() / 1000n}`);
     const readStarted = performance.now();
     const timeline: ReadTimeline = {};
     const snapshot = await readSnapshot(builder, reader, timeline);
@@ -1041,8 +1083,12 @@ async function main() {
     const drawStarted = performance.now();
     const result = runDraw(snapshot, rules, seed, outsideRandomness);
     const drawMs = performance.now() - drawStarted;
+    if (profiling) console.error(`timed part to ${process.hrtime.bigint() / 1000n}`);
     const totalMs = readMs + drawMs;
     const cpu = process.cpuUsage(cpuStarted);
+    const threadsCpu = threadsCpuSince(threadsStarted, reader.thread);
+    // Threads that have ended by now (the reader's, the builder's hasher) are in the process's figure only.
+    threadsCpu['ended threads'] = Math.round((cpu.user + cpu.system) / 1000 - Object.values(threadsCpu).reduce((sum, ms) => sum + ms, 0));
     clearInterval(sampler);
     const peakRssMb = Math.max(procStatusMb('VmHWM'), sampledPeak, process.memoryUsage().rss / 2 ** 20);
     checkResult(result, snapshot);
@@ -1058,8 +1104,8 @@ async function main() {
     };
     const rows = { targets: snapshot.targets.length, officers: snapshot.officers.length, conflicts: snapshot.conflicts.length };
 
-    const naive = await naiveDraw(builder);
-    const speedUp = naive.totalMs / totalMs;
+    const naive = values['skip-naive'] ? undefined : await naiveDraw(builder);
+    const speedUp = naive === undefined ? NaN : naive.totalMs / totalMs;
 
     const figures = {
       machine: { cpus: availableParallelism(), loadAverage1mBeforeDraw: +loadBefore.toFixed(2) },
@@ -1079,20 +1125,25 @@ async function main() {
         totalMs: Math.round(totalMs),
         /** CPU time of this process over read and draw (all its threads, GC included); the server's is not in it. */
         processCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        /** The same by thread (10 ms ticks; threads under 20 ms left out): the main thread, the reader, then the builder's hasher, the collector's helpers and the like. */
+        threadsCpuMs: threadsCpu,
         rssBeforeReadMb: Math.round(rssBefore),
         peakRssMb: Math.round(peakRssMb),
       },
-      naive: {
-        ...naive,
-        note: naive.teamQueriesExtrapolated
-          ? `team queries: ${naive.teamQueriesRun} of ${targetCount} run, the rest extrapolated linearly`
-          : 'all team queries run',
-      },
-      speedUp: +speedUp.toFixed(1),
-      speedUpOverIndexedNaive: +(naive.withEntityIdIndex.totalMs / totalMs).toFixed(1),
+      naive:
+        naive === undefined
+          ? 'skipped (--skip-naive)'
+          : {
+              ...naive,
+              note: naive.teamQueriesExtrapolated
+                ? `team queries: ${naive.teamQueriesRun} of ${targetCount} run, the rest extrapolated linearly`
+                : 'all team queries run',
+            },
+      speedUp: naive === undefined ? null : +speedUp.toFixed(1),
+      speedUpOverIndexedNaive: naive === undefined ? null : +(naive.withEntityIdIndex.totalMs / totalMs).toFixed(1),
       targetsMet: {
         totalWithin3s: totalMs <= TARGETS.totalMs,
-        atLeast5xFasterThanNaive: speedUp >= TARGETS.speedUp,
+        atLeast5xFasterThanNaive: naive === undefined ? null : speedUp >= TARGETS.speedUp,
         peakRssUnder500Mb: peakRssMb < TARGETS.peakRssMb,
       },
     };
