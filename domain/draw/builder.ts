@@ -117,7 +117,8 @@ interface HasherResult {
 
 /** targetJson.mjs's hasher, here or in a worker thread. */
 interface Hasher {
-  head(bytes: Uint8Array): void;
+  /** The canonical JSON before the first target, in pieces (handed over: not to be used again). */
+  head(pieces: readonly Uint8Array[]): void;
   strings(categories: readonly string[], streets: readonly string[]): void;
   batch(bytes: Uint8Array, count: number, offsets: Uint32Array | undefined): void;
   finish(): Promise<HasherResult>;
@@ -126,7 +127,9 @@ interface Hasher {
 function hasherHere(): Hasher {
   const hasher = createTargetHasher(riskFlags);
   return {
-    head: (bytes) => hasher.head(bytes),
+    head: (pieces) => {
+      for (const bytes of pieces) hasher.head(bytes);
+    },
     strings: (categories, streets) => hasher.strings(categories, streets),
     batch: (bytes, count, offsets) => hasher.batch(bytes, count, offsets),
     finish: async () => hasher.finish() as HasherResult,
@@ -134,13 +137,17 @@ function hasherHere(): Hasher {
 }
 
 function hasherInWorker(): Hasher {
-  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), { workerData: { flagNames: riskFlags } });
+  // No execArgv of the parent's: the worker runs plain JavaScript and needs no loader (a TypeScript loader
+  // the parent runs under would cost the worker's start some 0.1–0.2 s of CPU to load and compile).
+  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), { workerData: { flagNames: riskFlags }, execArgv: [] });
   // Idle, it must not keep the process alive (a builder may be dropped); waiting for the result, it must.
   worker.unref();
   let failure: unknown;
   worker.on('error', (error) => (failure ??= error));
   return {
-    head: (bytes) => worker.postMessage({ head: bytes }),
+    head: (pieces) => {
+      for (const bytes of pieces) worker.postMessage({ head: bytes }, [bytes.buffer as ArrayBuffer]);
+    },
     strings: (categories, streets) => worker.postMessage({ categories, streets }),
     batch: (bytes, count, offsets) => {
       const buffers = [...new Set([bytes.buffer, offsets?.buffer])].filter((buffer) => buffer !== undefined) as ArrayBuffer[];

@@ -19,8 +19,6 @@ import { riskFlags, type DrawConflict, type DrawOfficer, type DrawSnapshot, type
 const TARGET_KEYS = ['category', 'id', 'inspectionsThisYear', 'riskFlags', 'street', 'uscc'] as const;
 const OFFICER_KEYS = ['certificateValidUntil', 'id', 'participationsThisYear', 'specialties'] as const;
 const CONFLICT_KEYS = ['entityId', 'officerId'] as const;
-// Big arrays are hashed in pieces: one JSON string of them all could outgrow what V8 allows a string to be.
-const CHUNK = 8192;
 const MAX_REPORTED_PROBLEMS = 20;
 
 const knownRiskFlags: ReadonlySet<string> = new Set(riskFlags);
@@ -227,21 +225,6 @@ export function prepareSnapshot(snapshot: DrawSnapshot): PreparedSnapshot {
   return prepared;
 }
 
-/** Where canonical JSON goes, piece by piece: a Hash, or anything else that takes text. */
-interface JsonSink {
-  update(text: string): unknown;
-}
-
-function writeArray(hash: JsonSink, records: readonly object[], keys: readonly string[]): void {
-  hash.update('[');
-  for (let start = 0; start < records.length; start += CHUNK) {
-    // A replacer array makes JSON.stringify write exactly these keys, in this (sorted) order, at every depth.
-    const json = JSON.stringify(records.slice(start, start + CHUNK), keys as string[]);
-    hash.update(start === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`);
-  }
-  hash.update(']');
-}
-
 // Targets are most of the bytes (about 125 MB for a million), and building JSON strings of them costs
 // several times what hashing does. So they are encoded straight into a byte buffer as UTF-8, giving the
 // bytes JSON.stringify would. The tests compare both ways.
@@ -409,26 +392,156 @@ function writeTargets(hash: Hash, targets: readonly DrawTarget[]): void {
   hash.update(']');
 }
 
-/** The canonical form of the snapshot up to the brackets of its targets. */
-function writeSnapshotHead(hash: JsonSink, officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): void {
-  hash.update('{"conflicts":');
-  writeArray(hash, conflicts, CONFLICT_KEYS);
-  hash.update(',"officers":');
-  writeArray(hash, officers, OFFICER_KEYS);
-  hash.update(',"targets":');
+// Officers and conflicts come before the targets: a hundred thousand conflicts are some 10 MB of JSON. They
+// are written as bytes the same way, a record at a time, with JSON.stringify only for a record whose strings
+// would need escaping.
+
+/** Canonical JSON as UTF-8 in buffers of up to MAX_BUFFER_BYTES, each handed on when full. */
+class JsonBytes {
+  /** The buffer being filled; `room` says where to write in it. */
+  buffer: Buffer;
+  private at = 0;
+
+  /** `fresh`: each buffer handed on is the receiver's to keep (a new one is taken for what follows). */
+  constructor(
+    private readonly emit: (bytes: Buffer) => void,
+    private readonly fresh: boolean,
+  ) {
+    this.buffer = Buffer.allocUnsafeSlow(MAX_BUFFER_BYTES);
+  }
+
+  /** Where `size` more bytes may be written; commit with `done`. */
+  room(size: number): number {
+    if (this.at + size > this.buffer.length) {
+      this.flush();
+      if (size > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(size);
+    }
+    return this.at;
+  }
+
+  done(at: number): void {
+    this.at = at;
+  }
+
+  /** Text as UTF-8 (ASCII pieces, or a record JSON.stringify wrote). */
+  text(text: string): void {
+    const at = this.room(Buffer.byteLength(text, 'utf8'));
+    this.at = at + this.buffer.write(text, at, 'utf8');
+  }
+
+  flush(): void {
+    if (this.at === 0) return;
+    this.emit(this.buffer.subarray(0, this.at));
+    if (this.fresh) this.buffer = Buffer.allocUnsafeSlow(MAX_BUFFER_BYTES);
+    this.at = 0;
+  }
 }
 
-/** The canonical form of the snapshot up to its first target's opening brace, as UTF-8. */
-export function snapshotHead(officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): Buffer {
-  const pieces: string[] = [];
-  writeSnapshotHead({ update: (text: string) => pieces.push(text) }, officers, conflicts);
-  pieces.push('[');
-  return Buffer.from(pieces.join(''), 'utf8');
+/** Writes ASCII text, known not to need escaping, and answers where it ends. */
+function putAscii(buffer: Uint8Array, at: number, text: string): number {
+  for (let index = 0; index < text.length; index += 1) buffer[at++] = text.charCodeAt(index);
+  return at;
+}
+
+/** `"<text>"` as JSON in UTF-8; -1 when the text would need escaping. */
+function putQuoted(buffer: Uint8Array, at: number, text: string): number {
+  buffer[at++] = QUOTE;
+  at = putChars(buffer, at, text);
+  if (at < 0) return -1;
+  buffer[at++] = QUOTE;
+  return at;
+}
+
+/** One record, comma first unless it is the first: through `put` when it can, else JSON.stringify with the keys. */
+function writeRecord<T extends object>(
+  out: JsonBytes,
+  record: T,
+  first: boolean,
+  size: number,
+  keys: readonly string[],
+  put: (buffer: Uint8Array, at: number, record: T) => number,
+): void {
+  let at = out.room(size + 1);
+  const buffer = out.buffer;
+  if (!first) buffer[at++] = COMMA;
+  const end = put(buffer, at, record);
+  if (end >= 0) {
+    out.done(end);
+    return;
+  }
+  out.done(at);
+  out.text(JSON.stringify(record, keys as string[]));
+}
+
+// An upper bound on a record's bytes: its key names and punctuation, 6 bytes per UTF-16 unit of a string
+// JSON may escape, 3 per unit of the rest (putChars writes at most 3, a pair 4 for its two units).
+const putConflict = (buffer: Uint8Array, at: number, conflict: DrawConflict): number => {
+  at = putAscii(buffer, at, '{"entityId":');
+  at = putQuoted(buffer, at, conflict.entityId);
+  if (at < 0) return -1;
+  at = putAscii(buffer, at, ',"officerId":');
+  at = putQuoted(buffer, at, conflict.officerId);
+  if (at < 0) return -1;
+  buffer[at++] = 125; // }
+  return at;
+};
+
+const putOfficer = (buffer: Uint8Array, at: number, officer: DrawOfficer): number => {
+  at = putAscii(buffer, at, '{"certificateValidUntil":');
+  at = putQuoted(buffer, at, officer.certificateValidUntil);
+  if (at < 0) return -1;
+  at = putAscii(buffer, at, ',"id":');
+  at = putQuoted(buffer, at, officer.id);
+  if (at < 0) return -1;
+  // A safe integer (prepareOfficers checked) prints the same in JSON as in String().
+  at = putAscii(buffer, at, `,"participationsThisYear":${officer.participationsThisYear},"specialties":[`);
+  const specialties = officer.specialties;
+  for (let index = 0; index < specialties.length; index += 1) {
+    if (index > 0) buffer[at++] = COMMA;
+    at = putQuoted(buffer, at, specialties[index]!);
+    if (at < 0) return -1;
+  }
+  buffer[at++] = 93; // ]
+  buffer[at++] = 125; // }
+  return at;
+};
+
+/** The canonical form of the snapshot up to its first target's opening brace. */
+function writeSnapshotHead(out: JsonBytes, officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): void {
+  out.text('{"conflicts":[');
+  for (let index = 0; index < conflicts.length; index += 1) {
+    const conflict = conflicts[index]!;
+    const size = 32 + 6 * (conflict.entityId.length + conflict.officerId.length);
+    writeRecord(out, conflict, index === 0, size, CONFLICT_KEYS, putConflict);
+  }
+  out.text('],"officers":[');
+  for (let index = 0; index < officers.length; index += 1) {
+    const officer = officers[index]!;
+    let size = 96 + 6 * (officer.certificateValidUntil.length + officer.id.length);
+    for (const specialty of officer.specialties) size += 3 + 6 * specialty.length;
+    writeRecord(out, officer, index === 0, size, OFFICER_KEYS, putOfficer);
+  }
+  out.text('],"targets":');
+}
+
+/**
+ * The canonical form of the snapshot up to its first target's opening brace, as UTF-8 in buffers of up to
+ * a megabyte, each a buffer of its own (so that it can be handed to another thread).
+ */
+export function snapshotHead(officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): Buffer[] {
+  const pieces: Buffer[] = [];
+  const out = new JsonBytes((bytes) => pieces.push(bytes), true);
+  writeSnapshotHead(out, officers, conflicts);
+  out.text('[');
+  out.flush();
+  return pieces;
 }
 
 export function hashPreparedSnapshot(prepared: PreparedSnapshot): string {
   const hash = createHash('sha256');
-  writeSnapshotHead(hash, prepared.officers, prepared.conflicts);
+  const head = new JsonBytes((bytes) => hash.update(bytes), false);
+  writeSnapshotHead(head, prepared.officers, prepared.conflicts);
+  head.flush();
   writeTargets(hash, prepared.targets);
   hash.update('}');
   return hash.digest('hex');

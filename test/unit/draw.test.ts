@@ -145,6 +145,25 @@ describe('R20 the draw can be re-run and checked by anyone', () => {
     expect(snapshotHash(snapshot)).toBe(sha256(canonicalSnapshotJson(snapshot)));
   });
 
+  it('R20 the hash of officers and conflicts with any mix of characters is that of their JSON', () => {
+    const units = [0x41, 0x7a, 0x20, 0x7f, 0x22, 0x5c, 0x0a, 0x01, 0xe9, 0x7ff, 0x800, 0x91d1, 0xffff, 0xd83d, 0xde92, 0xdbff, 0xdc00];
+    const random = new DrawRandom(mixSeed('officer strings'), 'targets');
+    const text = (length: number) => String.fromCharCode(...range(length).map(() => units[random.nextInt(units.length)]!));
+    const officers = range(300).map((n) =>
+      officer(n, {
+        id: n % 3 === 0 ? `O${n} ${text(n % 6)}` : officer(n).id,
+        specialties: range(n % 4).map((k) => `${k} ${text(n % 5)}`),
+        participationsThisYear: n % 7 === 0 ? 123456789012 : n % 3,
+      }),
+    );
+    const snapshot: DrawSnapshot = {
+      targets: range(5).map((n) => target(n)),
+      officers,
+      conflicts: range(2_000).map((n) => ({ officerId: officers[n % 300]!.id, entityId: n % 4 === 0 ? `E${n} ${text(n % 9)}` : `E${n}` })),
+    };
+    expect(snapshotHash(snapshot)).toBe(sha256(canonicalSnapshotJson(snapshot)));
+  });
+
   it('R20 a faithful record verifies', () => {
     const snapshot = directory(60, 10);
     expect(verifyDraw(record(snapshot, rules({ targetCount: 12 }), 'seed-a', 'lottery'))).toEqual({ valid: true, problems: [] });
