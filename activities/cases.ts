@@ -1,10 +1,11 @@
 // Case projection writes. Each is one statement or transaction keyed by the timeline event it records, so a
 // retried activity leaves exactly one event and the same row.
-import { Prisma } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
+import { insertNotificationFrom, prepared } from '../db/prepared';
 import { DomainError } from '../domain/errors';
 import type { CaseOrigin, CaseStatus } from '../domain/inspectionCase';
-import { insertNotification, type NotificationRequest } from './notifications';
+import type { NotificationRequest } from './notifications';
 
 export interface CaseOpening {
   caseId: string;
@@ -49,10 +50,75 @@ export interface CaseProgress {
   notification?: NotificationRequest;
 }
 
-/** A notification written as part of a larger statement: a CTE, or nothing. */
-function notificationClause(notification: NotificationRequest | undefined): Prisma.Sql {
-  return notification ? Prisma.sql`, notified as (${insertNotification(notification)})` : Prisma.empty;
-}
+const recordOpening = prepared(
+  'case_opened',
+  `with opened as (
+    insert into "InspectionCase" (id, "workflowId", "entityId", origin, "originReason", "planId", team, status, "openedBy", "openedAt", "updatedAt")
+    values ($1::uuid, $2::text, $3::uuid, $4::text::"CaseOrigin", $5::text, $6::text, $7::text[], 'awaiting_inspection', $8::text, $9::timestamptz, now())
+    on conflict (id) do nothing
+  ),
+  notified as (${insertNotificationFrom('$12')})
+  insert into "CaseEvent" ("caseId", "eventKey", kind, actor, reason, data, at)
+  select $1::uuid, 'opened', 'opened', $8::text, $5::text, $10::jsonb, $9::timestamptz
+  union all
+  select $1::uuid, 'inspection-notice', 'inspection_notice_sent', 'system', null, '{}'::jsonb, $9::timestamptz where $11::boolean
+  on conflict ("caseId", "eventKey") do nothing`,
+);
+
+const recordProgress = prepared(
+  'case_progress',
+  `with input as (select $9::jsonb as f),
+  event as (
+    insert into "CaseEvent" ("caseId", "eventKey", kind, actor, reason, data, at)
+    values ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::jsonb, $7::timestamptz)
+    on conflict ("caseId", "eventKey") do nothing
+    returning 1
+  ),
+  updated as (
+    update "InspectionCase" c set
+      status = coalesce($8::text, c.status),
+      "rectificationDeadline" = case when f ? 'rectificationDeadline' then (f->>'rectificationDeadline')::timestamptz else c."rectificationDeadline" end,
+      "revisitDueAt" = case when f ? 'revisitDueAt' then (f->>'revisitDueAt')::timestamptz else c."revisitDueAt" end,
+      "escalationLevel" = case when f ? 'escalationLevel' then (f->>'escalationLevel')::int else c."escalationLevel" end,
+      "resultCategory" = case when f ? 'resultCategory' then f->>'resultCategory' else c."resultCategory" end,
+      team = case when f ? 'team' then array(select jsonb_array_elements_text(f->'team')) else c.team end,
+      "closedAt" = case when f ? 'closedAt' then (f->>'closedAt')::timestamptz else c."closedAt" end,
+      "endReason" = case when f ? 'endReason' then f->>'endReason' else c."endReason" end,
+      "updatedAt" = now()
+    from input
+    where c.id = $1::uuid and exists (select from event)
+  ),
+  recorded as (
+    insert into "CaseRecord" ("caseId", "recordKey", kind, data, "recordedBy", "recordedAt")
+    select $1::uuid, $2::text, $10::text, $11::jsonb, $4::text, $7::timestamptz
+    where $10::text is not null and exists (select from event)
+    on conflict ("caseId", "recordKey") do nothing
+  ),
+  notified as (${insertNotificationFrom('$12')})
+  select 1`,
+);
+
+const publish = prepared<{ found: number }>(
+  'case_publish',
+  `with c as (
+    select c.id, n.name, n.uscc from "InspectionCase" c join "Entity" n on n.id = c."entityId" where c.id = $1::uuid
+  ),
+  published as (
+    insert into "Publication" ("caseId", "entityName", "entityUscc", content, "publishedAt")
+    select c.id, c.name, c.uscc, $2::jsonb, $3::timestamptz from c
+    on conflict ("caseId") do nothing
+  ),
+  stamped as (
+    update "InspectionCase" set "publishedAt" = coalesce("publishedAt", $3::timestamptz), "updatedAt" = now()
+    where id in (select id from c)
+  ),
+  event as (
+    insert into "CaseEvent" ("caseId", "eventKey", kind, actor, data, at)
+    select c.id, 'published', 'published', 'system', '{}'::jsonb, $3::timestamptz from c
+    on conflict ("caseId", "eventKey") do nothing
+  )
+  select count(*)::int as found from c`,
+);
 
 type Transaction = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -63,68 +129,45 @@ async function alreadyRecorded(tx: Transaction, caseId: string, eventKey: string
 
 export function caseActivities(db: Db) {
   return {
-    // The hot writes are single statements in raw SQL: the query compiler costs more CPU than PostgreSQL does
-    // here, and one statement is atomic without a transaction's round trips. ON CONFLICT on the unique keys
-    // (case id, (caseId, eventKey), (caseId, recordKey)) keeps a retried activity from writing twice.
+    // The hot writes are single prepared statements (db/prepared.ts). ON CONFLICT on the unique keys (case id,
+    // (caseId, eventKey), (caseId, recordKey), (notifyKey, recipient)) keeps a retried activity from writing twice.
     async recordCaseOpened(opening: CaseOpening): Promise<void> {
-      const team = JSON.stringify(opening.team);
-      const eventData = JSON.stringify({ origin: opening.origin, team: opening.team });
-      await db.$executeRaw`
-        with opened as (
-          insert into "InspectionCase" (id, "workflowId", "entityId", origin, "originReason", "planId", team, status, "openedBy", "openedAt", "updatedAt")
-          values (${opening.caseId}::uuid, ${opening.workflowId}, ${opening.entityId}::uuid, ${opening.origin}::"CaseOrigin",
-            ${opening.originReason ?? null}::text, ${opening.planId ?? null}::text, array(select jsonb_array_elements_text(${team}::jsonb)),
-            'awaiting_inspection', ${opening.openedBy}, ${opening.openedAt}::timestamptz, now())
-            on conflict (id) do nothing
-        )${notificationClause(opening.notification)}
-        insert into "CaseEvent" ("caseId", "eventKey", kind, actor, reason, data, at)
-        values (${opening.caseId}::uuid, 'opened', 'opened', ${opening.openedBy}, ${opening.originReason ?? null}::text, ${eventData}::jsonb, ${opening.openedAt}::timestamptz)
-        ${opening.inspectionNoticeSent
-          ? Prisma.sql`, (${opening.caseId}::uuid, 'inspection-notice', 'inspection_notice_sent', 'system', null, '{}'::jsonb, ${opening.openedAt}::timestamptz)`
-          : Prisma.empty}
-        on conflict ("caseId", "eventKey") do nothing`;
+      await recordOpening(db, [
+        opening.caseId,
+        opening.workflowId,
+        opening.entityId,
+        opening.origin,
+        opening.originReason ?? null,
+        opening.planId ?? null,
+        opening.team,
+        opening.openedBy,
+        opening.openedAt,
+        JSON.stringify({ origin: opening.origin, team: opening.team }),
+        opening.inspectionNoticeSent ?? false,
+        opening.notification ? JSON.stringify(opening.notification) : null,
+      ]);
     },
 
     /**
      * One statement: the timeline event is inserted first, and the case row and the officer's record change
      * only when it was (a retry finds the event and changes nothing). Fields left undefined keep their value.
+     * An unknown case fails the statement on the event's foreign key, and the activity is retried.
      */
     async recordCaseProgress(progress: CaseProgress): Promise<void> {
-      const fields = JSON.stringify(progress.fields ?? {});
-      const eventData = JSON.stringify(progress.data ?? (progress.status ? { status: progress.status } : {}));
-      const recordKind = progress.record?.kind ?? null;
-      const recordData = progress.record ? JSON.stringify(progress.record.data) : null;
-      // An unknown case fails the statement on the event's foreign key, and the activity is retried.
-      await db.$executeRaw`
-        with input as (select ${fields}::jsonb as f),
-        event as (
-          insert into "CaseEvent" ("caseId", "eventKey", kind, actor, reason, data, at)
-          values (${progress.caseId}::uuid, ${progress.eventKey}, ${progress.kind}, ${progress.actor}, ${progress.reason ?? null}::text,
-            ${eventData}::jsonb, ${progress.at}::timestamptz)
-          on conflict ("caseId", "eventKey") do nothing
-          returning 1
-        ),
-        updated as (
-          update "InspectionCase" c set
-            status = coalesce(${progress.status ?? null}::text, c.status),
-            "rectificationDeadline" = case when f ? 'rectificationDeadline' then (f->>'rectificationDeadline')::timestamptz else c."rectificationDeadline" end,
-            "revisitDueAt" = case when f ? 'revisitDueAt' then (f->>'revisitDueAt')::timestamptz else c."revisitDueAt" end,
-            "escalationLevel" = case when f ? 'escalationLevel' then (f->>'escalationLevel')::int else c."escalationLevel" end,
-            "resultCategory" = case when f ? 'resultCategory' then f->>'resultCategory' else c."resultCategory" end,
-            team = case when f ? 'team' then array(select jsonb_array_elements_text(f->'team')) else c.team end,
-            "closedAt" = case when f ? 'closedAt' then (f->>'closedAt')::timestamptz else c."closedAt" end,
-            "endReason" = case when f ? 'endReason' then f->>'endReason' else c."endReason" end,
-            "updatedAt" = now()
-          from input
-          where c.id = ${progress.caseId}::uuid and exists (select from event)
-        ),
-        recorded as (
-          insert into "CaseRecord" ("caseId", "recordKey", kind, data, "recordedBy", "recordedAt")
-          select ${progress.caseId}::uuid, ${progress.eventKey}, ${recordKind}::text, ${recordData}::jsonb, ${progress.actor}, ${progress.at}::timestamptz
-          where ${recordKind}::text is not null and exists (select from event)
-          on conflict ("caseId", "recordKey") do nothing
-        )${notificationClause(progress.notification)}
-        select 1`;
+      await recordProgress(db, [
+        progress.caseId,
+        progress.eventKey,
+        progress.kind,
+        progress.actor,
+        progress.reason ?? null,
+        JSON.stringify(progress.data ?? (progress.status ? { status: progress.status } : {})),
+        progress.at,
+        progress.status ?? null,
+        JSON.stringify(progress.fields ?? {}),
+        progress.record?.kind ?? null,
+        progress.record ? JSON.stringify(progress.record.data) : null,
+        progress.notification ? JSON.stringify(progress.notification) : null,
+      ]);
     },
 
     /**
@@ -206,27 +249,8 @@ export function caseActivities(db: Db) {
 
     /** R16: the public record, with what the law allows to publish and nothing more. One statement, idempotent. */
     async publishResult(request: { caseId: string; at: string; content: Prisma.InputJsonValue }): Promise<void> {
-      const content = JSON.stringify(request.content);
-      const found = await db.$queryRaw<Array<{ found: number }>>`
-        with c as (
-          select c.id, n.name, n.uscc from "InspectionCase" c join "Entity" n on n.id = c."entityId" where c.id = ${request.caseId}::uuid
-        ),
-        published as (
-          insert into "Publication" ("caseId", "entityName", "entityUscc", content, "publishedAt")
-          select c.id, c.name, c.uscc, ${content}::jsonb, ${request.at}::timestamptz from c
-          on conflict ("caseId") do nothing
-        ),
-        stamped as (
-          update "InspectionCase" set "publishedAt" = coalesce("publishedAt", ${request.at}::timestamptz), "updatedAt" = now()
-          where id in (select id from c)
-        ),
-        event as (
-          insert into "CaseEvent" ("caseId", "eventKey", kind, actor, data, at)
-          select c.id, 'published', 'published', 'system', '{}'::jsonb, ${request.at}::timestamptz from c
-          on conflict ("caseId", "eventKey") do nothing
-        )
-        select count(*)::int as found from c`;
-      if (!found[0]?.found) throw new Error(`no case ${request.caseId} to publish`);
+      const [found] = await publish(db, [request.caseId, JSON.stringify(request.content), request.at]);
+      if (!found?.found) throw new Error(`no case ${request.caseId} to publish`);
     },
 
     async addToBlacklist(request: { id: string; entityId: string; caseId: string; reason: string; at: string }) {

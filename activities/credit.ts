@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
+import { prepared } from '../db/prepared';
 import type { Clock } from './clock';
 
 export interface CreditPlatform {
@@ -28,20 +29,36 @@ export function signCreditPush(secret: string, timestamp: string, body: string):
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+const recordPush = prepared<{ status: string }>(
+  'credit_push',
+  `insert into "CreditPush" ("idempotencyKey", "caseId", status, payload)
+  values ($1::text, $2::uuid, $3::text, $4::jsonb)
+  on conflict ("idempotencyKey") do update
+    set status = case when excluded.status = 'pending' or "CreditPush".status = 'delivered' then "CreditPush".status else excluded.status end
+  returning status`,
+);
+
+const recordPushFailure = prepared(
+  'credit_push_failed',
+  `update "CreditPush" set attempts = attempts + 1, status = 'retrying', "lastError" = $2::text where "idempotencyKey" = $1::text`,
+);
+
+const recordPushDelivered = prepared(
+  'credit_push_delivered',
+  `with delivered as (
+    update "CreditPush" set attempts = attempts + 1, status = 'delivered', "pushedAt" = $3::timestamptz, "lastError" = null
+    where "idempotencyKey" = $1::text
+  )
+  update "InspectionCase" set "creditPushedAt" = $3::timestamptz, "updatedAt" = now() where id = $2::uuid`,
+);
+
 export function creditActivities({ db, clock, fetch, platform }: CreditDependencies) {
   return {
     async pushToCreditPlatform(request: CreditPushRequest): Promise<{ delivered: boolean }> {
-      // Raw SQL statements: the query compiler costs more than these writes. The push row is keyed by its
-      // idempotency key, so a retry finds it; a delivered push is never sent again.
-      const payload = JSON.stringify(request.payload);
-      const initial = platform ? 'pending' : 'not_configured';
+      // The push row is keyed by its idempotency key, so a retry finds it; a delivered push is never sent again.
       // Not connected yet: the push stays on record as not sent, to be sent once a platform is configured.
-      const [push] = await db.$queryRaw<Array<{ status: string }>>`
-        insert into "CreditPush" ("idempotencyKey", "caseId", status, payload)
-        values (${request.idempotencyKey}, ${request.caseId}::uuid, ${initial}, ${payload}::jsonb)
-        on conflict ("idempotencyKey") do update
-          set status = case when excluded.status = 'pending' or "CreditPush".status = 'delivered' then "CreditPush".status else excluded.status end
-        returning status`;
+      const initial = platform ? 'pending' : 'not_configured';
+      const [push] = await recordPush(db, [request.idempotencyKey, request.caseId, initial, JSON.stringify(request.payload)]);
       if (push!.status === 'delivered') return { delivered: true };
       if (!platform) return { delivered: false };
       const body = JSON.stringify(request.payload);
@@ -60,18 +77,11 @@ export function creditActivities({ db, clock, fetch, platform }: CreditDependenc
         });
         if (!response.ok) throw new Error(`credit platform answered ${response.status}`);
       } catch (error) {
-        await db.$executeRaw`
-          update "CreditPush" set attempts = attempts + 1, status = 'retrying', "lastError" = ${String(error instanceof Error ? error.message : error)}
-          where "idempotencyKey" = ${request.idempotencyKey}`;
+        await recordPushFailure(db, [request.idempotencyKey, String(error instanceof Error ? error.message : error)]);
         throw error;
       }
       const now = clock.now();
-      await db.$executeRaw`
-        with delivered as (
-          update "CreditPush" set attempts = attempts + 1, status = 'delivered', "pushedAt" = ${now.toISOString()}::timestamptz, "lastError" = null
-          where "idempotencyKey" = ${request.idempotencyKey}
-        )
-        update "InspectionCase" set "creditPushedAt" = ${now.toISOString()}::timestamptz, "updatedAt" = now() where id = ${request.caseId}::uuid`;
+      await recordPushDelivered(db, [request.idempotencyKey, request.caseId, now.toISOString()]);
       return { delivered: true };
     },
   };

@@ -1,8 +1,8 @@
 // Reminders, escalations and assignments: stored per recipient (GET /me/notifications) and, when a webhook is
 // configured, delivered there too — separately, so a webhook outage never holds a case up. A delivery is
 // retried until the webhook accepts it, always with the notification's key, so a receiver can drop repeats.
-import { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
+import { insertNotificationFrom, prepared } from '../db/prepared';
 
 export interface NotificationRequest {
   /** Unique per notification: a retry stores it once per recipient. */
@@ -20,22 +20,12 @@ export interface NotificationDependencies {
   webhookUrl?: string;
 }
 
-/**
- * The statement that stores a notification, one row per recipient. (notifyKey, recipient) is unique, so a retry
- * adds nothing. A case write embeds it, so that a step and its notification are one statement and one activity.
- */
-export function insertNotification(request: NotificationRequest): Prisma.Sql {
-  return Prisma.sql`
-    insert into "Notification" (recipient, "notifyKey", "caseId", kind, message, "createdAt")
-    select recipient, ${request.notifyKey}, ${request.caseId ?? null}::uuid, ${request.kind}, ${request.message}, ${request.at}::timestamptz
-    from jsonb_array_elements_text(${JSON.stringify(request.recipients)}::jsonb) as recipient
-    on conflict ("notifyKey", recipient) do nothing`;
-}
+const storeNotification = prepared('notification', insertNotificationFrom('$1'));
 
 export function notificationActivities({ db, fetch, webhookUrl }: NotificationDependencies) {
   return {
     async notify(request: NotificationRequest): Promise<void> {
-      await db.$executeRaw(insertNotification(request));
+      await storeNotification(db, [JSON.stringify(request)]);
     },
 
     async deliverNotification(request: NotificationRequest): Promise<void> {

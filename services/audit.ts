@@ -1,6 +1,7 @@
 // Appending to and verifying the hash-chained audit log (R20).
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
+import { prepared } from '../db/prepared';
 import { auditContentJson, verifyChain, type ChainVerdict } from '../domain/auditChain';
 
 export interface AuditRecord {
@@ -22,6 +23,11 @@ export type Change = {
 // in one statement: the lock is held inside PostgreSQL only, never across round trips to a busy API process.
 // Every audited write passes through it.
 
+const appendEntry = prepared(
+  'audit_append',
+  `select append_audit_entry(lock_audit_chain(), $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::jsonb, $7::text)`,
+);
+
 export async function appendAudit(db: Db, record: AuditRecord, at = new Date()): Promise<void> {
   const content = {
     at: at.toISOString(),
@@ -32,9 +38,7 @@ export async function appendAudit(db: Db, record: AuditRecord, at = new Date()):
     data: record.data ?? {},
   };
   // The database computes the hash as auditHash does: sha256(prevHash, '\n', the canonical JSON of the content).
-  await db.$queryRaw`
-    select append_audit_entry(lock_audit_chain(), ${content.at}::timestamptz, ${content.actor}, ${content.action}, ${content.target}::text,
-      ${content.reason}::text, ${JSON.stringify(content.data)}::jsonb, ${auditContentJson(content)})`;
+  await appendEntry(db, [content.at, content.actor, content.action, content.target, content.reason, JSON.stringify(content.data), auditContentJson(content)]);
 }
 
 export async function verifyAudit(db: Db): Promise<ChainVerdict> {

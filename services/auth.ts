@@ -3,8 +3,14 @@
 import { createHash, createHmac, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Db } from '../db/client';
+import { prepared } from '../db/prepared';
 import { DomainError } from '../domain/errors';
 import { roles as allRoles, type Actor, type Role } from '../domain/inspectionCase';
+
+const sessionValidity = prepared<{ valid: boolean }>(
+  'session_validity',
+  `select s."revokedAt" is null and u.active as valid from "Session" s join "User" u on u.id = s."userId" where s.id = $1::uuid`,
+);
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 // Memory-hard: 2^15 × 8 × 128 bytes = 32 MiB per hash, so guessing at scale is expensive.
@@ -210,11 +216,8 @@ export async function authenticate(
     throw new DomainError('unauthenticated', '应使用 Bearer 令牌 / use a Bearer token');
   }
   const claims = readAccessToken(settings.tokenSecret, token, now);
-  // Every signed-in request asks this: raw SQL, so the query compiler is not paid on each.
-  const session = UUID.test(claims.sid)
-    ? (await db.$queryRaw<Array<{ valid: boolean }>>`
-        select s."revokedAt" is null and u.active as valid from "Session" s join "User" u on u.id = s."userId" where s.id = ${claims.sid}::uuid`)[0]
-    : undefined;
+  // Every signed-in request asks this: a prepared statement.
+  const session = UUID.test(claims.sid) ? (await sessionValidity(db, [claims.sid]))[0] : undefined;
   if (!session?.valid) {
     throw new DomainError('unauthenticated', '会话已注销 / the session has been revoked');
   }

@@ -5,6 +5,7 @@ import type { Prisma } from '@prisma/client';
 import { searchAttributes } from '../config/temporal';
 import type { Db } from '../db/client';
 import { paged } from '../db/paged';
+import { prepared } from '../db/prepared';
 import type { CaseDetail } from '../domain/caseDetail';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseOrigin, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
@@ -38,21 +39,24 @@ interface OpeningFacts {
   officers: Array<{ id: string; name: string; certified: boolean; conflicted: boolean }>;
 }
 
-/** The entity and the proposed team as opening a case needs them, in one raw statement (no query compiler). */
+const selectOpeningFacts = prepared<{ facts: OpeningFacts }>(
+  'case_opening_facts',
+  `select json_build_object(
+    'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus") from "Entity" n where n.id = $1::uuid),
+    'officers', coalesce((
+      select json_agg(json_build_object(
+        'id', o.id, 'name', o.name,
+        'certified', o.active and not o."certificateWithdrawn" and o."certificateValidUntil" >= $3::date,
+        'conflicted', exists (select from "OfficerConflict" k where k."officerId" = o.id and k."entityId" = $1::uuid)))
+      from "Officer" o where o.id in (select value::uuid from jsonb_array_elements_text($2::jsonb))), '[]')
+  ) as facts`,
+);
+
+/** The entity and the proposed team as opening a case needs them, in one prepared statement. */
 async function openingFacts(db: Db, entityId: string, team: string[], on: Date): Promise<OpeningFacts> {
   const ids = JSON.stringify(team.filter((id) => UUID.test(id)));
-  const today = on.toISOString().slice(0, 10);
-  const rows = await db.$queryRaw<Array<{ facts: OpeningFacts }>>`
-    select json_build_object(
-      'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus") from "Entity" n where n.id = ${entityId}::uuid),
-      'officers', coalesce((
-        select json_agg(json_build_object(
-          'id', o.id, 'name', o.name,
-          'certified', o.active and not o."certificateWithdrawn" and o."certificateValidUntil" >= ${today}::date,
-          'conflicted', exists (select from "OfficerConflict" k where k."officerId" = o.id and k."entityId" = ${entityId}::uuid)))
-        from "Officer" o where o.id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))), '[]')
-    ) as facts`;
-  return rows[0]!.facts;
+  const [row] = await selectOpeningFacts(db, [entityId, ids, on.toISOString().slice(0, 10)]);
+  return row!.facts;
 }
 
 /** R2, R9, R10: a team of at least two officers holding a valid certificate, none with a declared conflict. */
@@ -118,6 +122,13 @@ export async function openNonRandomCase(services: CaseServices, request: NonRand
   return readCase(services, caseId);
 }
 
+const selectActionTarget = prepared<{ workflowId: string; status: string; conflicted: boolean }>(
+  'case_action_target',
+  `select c."workflowId", c.status,
+    exists (select from "OfficerConflict" k where k."officerId" = $2::uuid and k."entityId" = c."entityId") as conflicted
+  from "InspectionCase" c where c.id = $1::uuid`,
+);
+
 /** Runs an officer action on the case's workflow and answers the case as it then stands. */
 export async function actOnCase<Input>(
   services: CaseServices,
@@ -128,10 +139,7 @@ export async function actOnCase<Input>(
   // R10: an officer who declared a conflict with the entity may only recuse. One raw statement answers both.
   const actor = (input as { actor?: Actor }).actor;
   const officerId = actor?.roles.includes('officer') && action.name !== declareConflict.name && UUID.test(actor.id) ? actor.id : null;
-  const [row] = await services.db.$queryRaw<Array<{ workflowId: string; status: string; conflicted: boolean }>>`
-    select c."workflowId", c.status,
-      exists (select from "OfficerConflict" k where k."officerId" = ${officerId}::uuid and k."entityId" = c."entityId") as conflicted
-    from "InspectionCase" c where c.id = ${caseId}::uuid`;
+  const [row] = await selectActionTarget(services.db, [caseId, officerId]);
   if (!row) throw new DomainError('not_found', `案件不存在 / no case ${caseId}`);
   if (finishedStatuses.includes(row.status as CaseStatus)) {
     throw new DomainError('conflict', `案件已结束（${row.status}）/ the case has ended (${row.status})`);
@@ -184,39 +192,43 @@ interface CaseDocument {
 
 /**
  * The case, its entity, timeline, records, dispositions, publication and the names of those who acted, in one
- * statement: raw SQL skips the query compiler, and one round trip replaces six. Officers act under their
+ * prepared statement: one round trip replaces six, planned once per connection. Officers act under their
  * directory id, the office and leadership under their user id; ids that are not UUIDs (`system`, roles) name no one.
  */
+const selectCaseDocument = prepared<{ doc: CaseDocument }>(
+  'case_document',
+  `with c as (select * from "InspectionCase" where id = $1::uuid),
+  actor_ids as (
+    select distinct x::uuid as id from (
+      select unnest(c.team) as x from c
+      union all select e.actor from "CaseEvent" e where e."caseId" = $1::uuid
+      union all select r."recordedBy" from "CaseRecord" r where r."caseId" = $1::uuid
+    ) ids
+    where x ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+  )
+  select json_build_object(
+    'id', c.id, 'workflowId', c."workflowId", 'status', c.status, 'origin', c.origin, 'originReason', c."originReason",
+    'planId', c."planId", 'team', c.team, 'openedBy', c."openedBy", 'openedAt', c."openedAt", 'closedAt', c."closedAt",
+    'endReason', c."endReason", 'resultCategory', c."resultCategory", 'rectificationDeadline', c."rectificationDeadline",
+    'revisitDueAt', c."revisitDueAt", 'escalationLevel', c."escalationLevel", 'publishedAt', c."publishedAt",
+    'creditPushedAt', c."creditPushedAt",
+    'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus") from "Entity" n where n.id = c."entityId"),
+    'events', coalesce((select json_agg(json_build_object('kind', e.kind, 'actor', e.actor, 'reason', e.reason, 'at', e.at, 'data', e.data) order by e.at, e.id)
+      from "CaseEvent" e where e."caseId" = c.id), '[]'),
+    'records', coalesce((select json_agg(json_build_object('kind', r.kind, 'recordedBy', r."recordedBy", 'recordedAt', r."recordedAt", 'data', r.data) order by r.id)
+      from "CaseRecord" r where r."caseId" = c.id), '[]'),
+    'dispositions', coalesce((select json_agg(json_build_object('id', d.id, 'kind', d.kind, 'status', d.status, 'details', d.details,
+      'recordedBy', d."recordedBy", 'recordedAt', d."recordedAt") order by d."recordedAt") from "Disposition" d where d."caseId" = c.id), '[]'),
+    'publication', (select json_build_object('publishedAt', p."publishedAt", 'content', p.content) from "Publication" p where p."caseId" = c.id),
+    'officers', coalesce((select json_agg(json_build_object('id', o.id, 'name', o.name, 'unit', o.unit)) from "Officer" o where o.id in (select id from actor_ids)), '[]'),
+    'users', coalesce((select json_agg(json_build_object('id', u.id, 'displayName', u."displayName")) from "User" u where u.id in (select id from actor_ids)), '[]')
+  ) as doc
+  from c`,
+);
+
 async function loadCaseDocument(db: Db, caseId: string): Promise<CaseDocument | null> {
-  const rows = await db.$queryRaw<Array<{ doc: CaseDocument }>>`
-    with c as (select * from "InspectionCase" where id = ${caseId}::uuid),
-    actor_ids as (
-      select distinct x::uuid as id from (
-        select unnest(c.team) as x from c
-        union all select e.actor from "CaseEvent" e where e."caseId" = ${caseId}::uuid
-        union all select r."recordedBy" from "CaseRecord" r where r."caseId" = ${caseId}::uuid
-      ) ids
-      where x ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-    )
-    select json_build_object(
-      'id', c.id, 'workflowId', c."workflowId", 'status', c.status, 'origin', c.origin, 'originReason', c."originReason",
-      'planId', c."planId", 'team', c.team, 'openedBy', c."openedBy", 'openedAt', c."openedAt", 'closedAt', c."closedAt",
-      'endReason', c."endReason", 'resultCategory', c."resultCategory", 'rectificationDeadline', c."rectificationDeadline",
-      'revisitDueAt', c."revisitDueAt", 'escalationLevel', c."escalationLevel", 'publishedAt', c."publishedAt",
-      'creditPushedAt', c."creditPushedAt",
-      'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus") from "Entity" n where n.id = c."entityId"),
-      'events', coalesce((select json_agg(json_build_object('kind', e.kind, 'actor', e.actor, 'reason', e.reason, 'at', e.at, 'data', e.data) order by e.at, e.id)
-        from "CaseEvent" e where e."caseId" = c.id), '[]'),
-      'records', coalesce((select json_agg(json_build_object('kind', r.kind, 'recordedBy', r."recordedBy", 'recordedAt', r."recordedAt", 'data', r.data) order by r.id)
-        from "CaseRecord" r where r."caseId" = c.id), '[]'),
-      'dispositions', coalesce((select json_agg(json_build_object('id', d.id, 'kind', d.kind, 'status', d.status, 'details', d.details,
-        'recordedBy', d."recordedBy", 'recordedAt', d."recordedAt") order by d."recordedAt") from "Disposition" d where d."caseId" = c.id), '[]'),
-      'publication', (select json_build_object('publishedAt', p."publishedAt", 'content', p.content) from "Publication" p where p."caseId" = c.id),
-      'officers', coalesce((select json_agg(json_build_object('id', o.id, 'name', o.name, 'unit', o.unit)) from "Officer" o where o.id in (select id from actor_ids)), '[]'),
-      'users', coalesce((select json_agg(json_build_object('id', u.id, 'displayName', u."displayName")) from "User" u where u.id in (select id from actor_ids)), '[]')
-    ) as doc
-    from c`;
-  return rows[0]?.doc ?? null;
+  const [row] = await selectCaseDocument(db, [caseId]);
+  return row?.doc ?? null;
 }
 
 /** PostgreSQL's JSON timestamps (`2026-11-26T08:00:00.123+00:00`) as the API's ISO form. */
