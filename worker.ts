@@ -1,6 +1,6 @@
 // The worker role: runs case workflows and their activities. `npm run worker` starts one; run several to
 // scale out — they share the task queue.
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { systemClock } from './activities/clock';
@@ -8,15 +8,14 @@ import { exitOnStartupError, loadConnectedConfig } from './config';
 import { assertDatabaseReachable, createDb } from './db/client';
 import { connectWorkerConnection } from './infra/temporalConnection';
 import { logger } from './infra/logger';
-
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+import { bundleWorkflowsApart } from './infra/workflowBundle';
 
 export interface WorkerSetup extends ActivityDependencies {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** A prebuilt bundle (tests build one for all workers); otherwise the workflows are bundled at start. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The workflows, bundled (infra/workflowBundle.ts): apart from the worker, or once for all tests. */
+  workflowBundle: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory between tasks (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default sizes it by the heap. */
   maxCachedWorkflows?: number;
 }
@@ -27,7 +26,7 @@ export function createWorker({ connection, namespace, taskQueue, workflowBundle,
     namespace,
     taskQueue,
     ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    workflowBundle,
     activities: createActivities(dependencies),
   });
 }
@@ -50,8 +49,9 @@ async function main(): Promise<void> {
   installWorkerLogging(config.LOG_LEVEL, config.WORKER_METRICS_PORT);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
-  const connection = await connectWorkerConnection(config);
+  const [connection, workflowBundle] = await Promise.all([connectWorkerConnection(config), bundleWorkflowsApart()]);
   const worker = await createWorker({
+    workflowBundle,
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

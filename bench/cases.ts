@@ -119,6 +119,7 @@ async function main() {
   await waitForWorker(client, 'default', DEFAULT_TASK_QUEUE, worker);
   await client.connection.close();
 
+  const workerRssAtStart = rssMb(worker.child.pid!);
   let peakWorkerRss = 0;
   const sampler = setInterval(() => {
     peakWorkerRss = Math.max(peakWorkerRss, rssMb(worker.child.pid!));
@@ -227,6 +228,7 @@ async function main() {
       getCaseP99Ms: +percentile(readLatencies, 99).toFixed(1),
       officerActionP50Ms: +percentile(actionLatencies, 50).toFixed(1),
       officerActionP99Ms: +percentile(actionLatencies, 99).toFixed(1),
+      workerRssAtStartMb: +workerRssAtStart.toFixed(0),
       workerPeakRssMb: +peakWorkerRss.toFixed(0),
       cpuMsPerCaseOpening: cpuPerCaseMs(cpuBeforeOpening, cpuAfterOpening),
       cpuMsPerCaseLifecycle: cpuPerCaseMs(cpuAfterOpening, cpuAfterLifecycles),

@@ -1,13 +1,12 @@
 // One real Temporal dev server (the built CLI, in memory) and one workflow bundle for every integration
 // test file; each file brings its own database and task queue.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../infra/childProcess';
 import { projectRoot } from '../../infra/paths';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporalDevServer';
-import { workflowsPath } from '../../worker';
+import { writeWorkflowBundle } from '../../infra/workflowBundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,13 +20,9 @@ let server: TemporalDevServer | undefined;
 export async function setup(project: TestProject): Promise<void> {
   const artifacts = path.join(projectRoot, 'test', '.artifacts');
   mkdirSync(artifacts, { recursive: true });
-  const [started, bundle] = await Promise.all([
-    startTemporalDevServer({ port: await freePort() }),
-    bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } }),
-  ]);
-  server = started;
   const workflowBundlePath = path.join(artifacts, 'workflow-bundle.js');
-  writeFileSync(workflowBundlePath, bundle.code);
+  const [started] = await Promise.all([startTemporalDevServer({ port: await freePort() }), writeWorkflowBundle(workflowBundlePath)]);
+  server = started;
   project.provide('temporalAddress', server.address);
   project.provide('workflowBundlePath', workflowBundlePath);
 }
