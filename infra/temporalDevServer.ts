@@ -22,6 +22,18 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Where this system's dev server departs from the CLI's defaults. The CLI re-reads the search-attribute mapping
+ * from its database on every use, so that attributes created while it runs show at once; ours are all registered
+ * at start, and the re-reads cost the server CPU on every case step. An activity scheduled by a workflow task
+ * goes straight back to the worker that completed the task (eager execution) instead of through matching and
+ * a poll: the credit push starts at once.
+ */
+const devServerDynamicConfig = {
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
+  'system.enableActivityEagerExecution': true,
+};
+
 export function temporalCliPath(): string {
   const cli = findTemporalCli();
   if (!cli) throw new Error('No Temporal CLI found: run `npm run setup` (it builds one) or set TEMPORAL_CLI_PATH');
@@ -35,6 +47,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const registration of searchAttributeRegistrations()) args.push('--search-attribute', registration);
+  for (const [key, value] of Object.entries(devServerDynamicConfig)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const server = startProcess('temporal', temporalCliPath(), args, { logFile: options.logFile });
   await waitUntilReady(
