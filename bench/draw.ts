@@ -799,7 +799,9 @@ class EntityReader {
       // import.meta is empty in the bundle; nothing the reader runs needs it.
       logLevel: 'error',
     });
-    const worker = new Worker(bundle.outputFiles[0]!.text, { eval: true, workerData: { databaseUrl, connections } satisfies ReaderData });
+    // None of the parent's execArgv but a profiler's: the bundle needs no loader (tsx's would start a thread of its own).
+    const execArgv = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
+    const worker = new Worker(bundle.outputFiles[0]!.text, { eval: true, execArgv, workerData: { databaseUrl, connections } satisfies ReaderData });
     const ready = await new Promise<ReaderMessage>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', resolve);
@@ -904,7 +906,7 @@ async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: R
     participationsThisYear: row.participations,
   }));
   mark('officersAndConflictsDoneMs');
-  builder = new SnapshotBuilder(officers, conflicts, { hashInWorker: true });
+  builder = new SnapshotBuilder(officers, conflicts, { hashInWorker: true, expectedTargets: Math.ceil(1.05 * Math.max(0, exportedRow.expectedRows)) });
   for (const [batch, categories, streets] of waiting.splice(0)) builder.addTargets(batch, categories, streets);
   await entityRead;
   // The reader's work is done: its thread and connections go now rather than sit on memory through the draw.

@@ -4,12 +4,15 @@
 // packs them). The builder decodes each batch into the snapshot's targets and hashes the very same bytes,
 // laid out as canonical JSON by targetJson.mjs, optionally in a worker thread of its own, so that the
 // hashing runs beside the decoding. Both sides are this module's code working on one batch, so the hash is
-// the snapshot's by construction.
+// the snapshot's by construction; the hasher also checks, on the bytes, that the ids come in strictly
+// ascending order.
 //
 // The result is what prepareSnapshot gives for the same records, sealed with the hash snapshotHash
-// computes; runDraw takes it without preparing or hashing it again. Anything out of the ordinary (a faulty
-// officer or conflict, targets out of id order, an id or credit code that is not plain ASCII) sends build()
-// to exactly those two functions instead, so the outcome never depends on which way was taken.
+// computes; runDraw takes it without preparing or hashing it again, and with the targets' inspections and
+// risk flags as columns and the conflicts by entity, worked out here while the targets were coming.
+// Anything out of the ordinary (a faulty officer or conflict, targets out of id order, an id or credit code
+// that is not plain ASCII) sends build() to exactly prepareSnapshot and the general hash instead, so the
+// outcome never depends on which way was taken.
 
 import { Worker } from 'node:worker_threads';
 import type { FieldProblem } from '../errors';
@@ -25,7 +28,9 @@ import {
   type BuiltSnapshot,
 } from './canonical';
 import { createTargetHasher } from './targetJson.mjs';
-import { riskFlags, type DrawConflict, type DrawOfficer, type DrawTarget, type RiskFlag } from './types';
+import { riskFlagSets } from './targets';
+import { conflictOfficersByEntity } from './teams';
+import { riskFlags, type DrawConflict, type DrawOfficer, type DrawTarget } from './types';
 
 /**
  * Targets as bytes. Each is, big-endian: the id's length in bytes (u16) and the id in UTF-8, the credit
@@ -40,11 +45,6 @@ export interface TargetBatch {
   count: number;
   offsets?: Uint32Array;
 }
-
-/** One shared, frozen, sorted array per flag mask. */
-const FLAG_SETS: readonly RiskFlag[][] = Array.from({ length: 1 << riskFlags.length }, (_, mask) =>
-  Object.freeze(riskFlags.filter((_, bit) => (mask >> bit) & 1).sort()) as RiskFlag[],
-);
 
 /** Packs targets into TargetBatches of about `batchBytes` each, handing each one on when it is full. */
 export class TargetBatchWriter {
@@ -111,11 +111,13 @@ export class TargetBatchWriter {
 
 interface HasherResult {
   hash: string;
-  /** Targets (by number) whose id or credit code is not plain ASCII, with those bytes. */
+  /** Targets (by number in id order) whose id or credit code is not plain ASCII, with those bytes. */
   notPlain: { index: number; id: Uint8Array; uscc: Uint8Array }[];
+  /** Whether the ids came in strictly ascending order. */
+  inOrder: boolean;
 }
 
-/** targetJson.mjs's hasher, here or in a worker thread. */
+/** targetJson.mjs's hasher, here or in a worker thread. Batches given to it are handed over. */
 interface Hasher {
   /** The canonical JSON before the first target, in pieces (handed over: not to be used again). */
   head(pieces: readonly Uint8Array[]): void;
@@ -178,6 +180,8 @@ export interface SnapshotBuilderOptions {
    * with worker threads (the Temporal worker's, say).
    */
   hashInWorker?: boolean;
+  /** About how many targets will come, so that the builder's arrays seldom have to grow. */
+  expectedTargets?: number;
 }
 
 /**
@@ -187,11 +191,14 @@ export interface SnapshotBuilderOptions {
 export class SnapshotBuilder {
   private readonly hasher: Hasher;
   private readonly targets: DrawTarget[] = [];
+  /** The targets' inspections and flag masks, as they come (see TargetColumns). */
+  private inspections: Uint32Array;
+  private flagMasks: Uint8Array;
   private readonly officers: readonly DrawOfficer[];
   private readonly conflicts: readonly DrawConflict[];
-  /** True while officers and conflicts are well-formed and targets have come in strict id order. */
-  private fast: boolean;
-  private previousId = '';
+  private readonly conflictOfficers: ReadonlyMap<string, readonly number[]> | undefined;
+  /** True while officers and conflicts are well-formed. */
+  private readonly fast: boolean;
   private categoriesSent = 0;
   private streetsSent = 0;
   private built = false;
@@ -206,16 +213,53 @@ export class SnapshotBuilder {
     this.conflicts = prepareConflicts(givenConflicts, problems);
     this.fast = problems.length === 0;
     this.hasher = options.hashInWorker ? hasherInWorker() : hasherHere();
-    if (this.fast) this.hasher.head(snapshotHead(this.officers, this.conflicts));
+    const expected = Math.max(16, Math.min(options.expectedTargets ?? 0, 1 << 26));
+    this.inspections = new Uint32Array(expected);
+    this.flagMasks = new Uint8Array(expected);
+    if (this.fast) {
+      this.hasher.head(snapshotHead(this.officers, this.conflicts));
+      this.conflictOfficers = conflictOfficersByEntity(this.officers, this.conflicts);
+    }
   }
 
   /** The next targets; `categories` and `streets` are what the batch's indices refer to, and may only grow. */
   addTargets(batch: TargetBatch, categories: readonly string[], streets: readonly string[]): void {
     if (this.built) throw new Error('SnapshotBuilder: targets added after build()');
+    this.decode(batch, categories, streets);
+    // Offsets count from the start of `bytes`, which a copy keeps.
+    const whole = batch.bytes.byteOffset === 0 ? batch.bytes : batch.bytes.slice();
+    this.hasher.batch(whole, batch.count, batch.offsets);
+  }
+
+  async build(): Promise<BuiltSnapshot> {
+    if (this.built) throw new Error('SnapshotBuilder: build() called twice');
+    this.built = true;
+    const { hash, notPlain, inOrder } = await this.hasher.finish();
+    for (const { index, id, uscc } of notPlain) {
+      this.targets[index] = { ...this.targets[index]!, id: decode(id), uscc: decode(uscc) };
+    }
+    const count = this.targets.length;
+    if (this.fast && inOrder && notPlain.length === 0) {
+      return sealSnapshot({ targets: this.targets, officers: this.officers, conflicts: this.conflicts }, hash, {
+        targetColumns: { inspections: this.inspections.subarray(0, count), flagMasks: this.flagMasks.subarray(0, count) },
+        conflictOfficersByEntity: this.conflictOfficers,
+      });
+    }
+    const prepared = prepareSnapshot({ targets: this.targets, officers: this.givenOfficers, conflicts: this.givenConflicts });
+    return sealSnapshot(prepared, hashPreparedSnapshot(prepared));
+  }
+
+  /** Makes the batch's targets and their columns, after those made before. */
+  private decode(batch: TargetBatch, categories: readonly string[], streets: readonly string[]): void {
     this.sendStrings(categories, streets);
     const { bytes, count, offsets } = batch;
     const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const targets = this.targets;
+    let number = targets.length;
+    if (number + count > this.inspections.length) this.grow(number + count);
+    const inspectionColumn = this.inspections;
+    const maskColumn = this.flagMasks;
     let at = 0;
     for (let index = 0; index < count; index += 1) {
       if (offsets !== undefined) at = offsets[index]!;
@@ -226,32 +270,28 @@ export class SnapshotBuilder {
       const uscc = latin1(source, idEnd + 2, usccEnd);
       const category = categories[view.getUint32(usccEnd)];
       const street = streets[view.getUint32(usccEnd + 4)];
-      const riskFlags = FLAG_SETS[bytes[usccEnd + 12]!];
+      const mask = bytes[usccEnd + 12]!;
+      const riskFlags = riskFlagSets[mask];
       if (category === undefined || street === undefined || riskFlags === undefined) {
         throw new RangeError('SnapshotBuilder: a target refers to a category, street or flag mask it was not given');
       }
-      this.targets.push({ id, uscc, category, street, inspectionsThisYear: view.getUint32(usccEnd + 8), riskFlags });
-      if (!(this.previousId < id)) this.fast = false;
-      this.previousId = id;
+      const inspectionsThisYear = view.getUint32(usccEnd + 8);
+      targets.push({ id, uscc, category, street, inspectionsThisYear, riskFlags });
+      inspectionColumn[number] = inspectionsThisYear;
+      maskColumn[number] = mask;
+      number += 1;
       at = usccEnd + 13;
     }
-    // Offsets count from the start of `bytes`, which a copy keeps.
-    const whole = bytes.byteOffset === 0 ? bytes : bytes.slice();
-    this.hasher.batch(whole, count, offsets);
   }
 
-  async build(): Promise<BuiltSnapshot> {
-    if (this.built) throw new Error('SnapshotBuilder: build() called twice');
-    this.built = true;
-    const { hash, notPlain } = await this.hasher.finish();
-    for (const { index, id, uscc } of notPlain) {
-      this.targets[index] = { ...this.targets[index]!, id: decode(id), uscc: decode(uscc) };
-    }
-    if (this.fast && notPlain.length === 0) {
-      return sealSnapshot({ targets: this.targets, officers: this.officers, conflicts: this.conflicts }, hash);
-    }
-    const prepared = prepareSnapshot({ targets: this.targets, officers: this.givenOfficers, conflicts: this.givenConflicts });
-    return sealSnapshot(prepared, hashPreparedSnapshot(prepared));
+  private grow(size: number): void {
+    const length = Math.max(size, 2 * this.inspections.length);
+    const inspections = new Uint32Array(length);
+    inspections.set(this.inspections);
+    this.inspections = inspections;
+    const flagMasks = new Uint8Array(length);
+    flagMasks.set(this.flagMasks);
+    this.flagMasks = flagMasks;
   }
 
   private sendStrings(categories: readonly string[], streets: readonly string[]): void {

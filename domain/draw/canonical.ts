@@ -194,22 +194,36 @@ export interface BuiltSnapshot extends DrawSnapshot {
   readonly snapshotHash: string;
 }
 
-const builtSnapshots = new WeakSet<object>();
+/**
+ * What SnapshotBuilder worked out beside a built snapshot, for the draw to use instead of working it out
+ * again: its targets' columns (targets.ts) and who declared a conflict with which entity (teams.ts).
+ */
+export interface BuiltSnapshotExtras {
+  targetColumns?: { inspections: Uint32Array; flagMasks: Uint8Array };
+  conflictOfficersByEntity?: ReadonlyMap<string, readonly number[]>;
+}
 
-export function sealSnapshot(prepared: PreparedSnapshot, hash: string): BuiltSnapshot {
+const builtSnapshots = new WeakMap<object, BuiltSnapshotExtras>();
+
+export function sealSnapshot(prepared: PreparedSnapshot, hash: string, extras: BuiltSnapshotExtras = {}): BuiltSnapshot {
   const snapshot: BuiltSnapshot = Object.freeze({
     targets: Object.freeze(prepared.targets) as DrawTarget[],
     officers: Object.freeze(prepared.officers) as DrawOfficer[],
     conflicts: Object.freeze(prepared.conflicts) as DrawConflict[],
     snapshotHash: hash,
   });
-  builtSnapshots.add(snapshot);
+  builtSnapshots.set(snapshot, extras);
   return snapshot;
 }
 
 /** The hash of a snapshot sealed by sealSnapshot; undefined for any other object, whatever fields it has. */
 export function builtSnapshotHash(snapshot: DrawSnapshot): string | undefined {
   return builtSnapshots.has(snapshot) ? (snapshot as BuiltSnapshot).snapshotHash : undefined;
+}
+
+/** What was sealed with a built snapshot; undefined for any other object. */
+export function builtSnapshotExtras(snapshot: DrawSnapshot): BuiltSnapshotExtras | undefined {
+  return builtSnapshots.get(snapshot);
 }
 
 /** Validates and normalises a snapshot; throws DomainError 'invalid' naming the faulty records. */

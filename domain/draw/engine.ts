@@ -1,7 +1,15 @@
 // The double-random draw (双随机, R8) as one pure function: the same snapshot, rules, seed and outside
 // randomness give the same result, byte for byte, on any machine — which is what lets anyone check it (R20).
 
-import { builtSnapshotHash, compareIds, hashPreparedSnapshot, prepareSnapshot, type PreparedSnapshot } from './canonical';
+import {
+  builtSnapshotExtras,
+  builtSnapshotHash,
+  compareIds,
+  hashPreparedSnapshot,
+  prepareSnapshot,
+  type BuiltSnapshotExtras,
+  type PreparedSnapshot,
+} from './canonical';
 import { commit, mixSeed } from './commitment';
 import { DrawInfeasibleError, invalidDraw } from './errors';
 import { DrawRandom } from './random';
@@ -22,7 +30,7 @@ import {
 export function runDraw(snapshot: DrawSnapshot, rules: DrawRules, seed: string, outsideRandomness?: string): DrawResult {
   const effective = checkedRules(rules, seed, outsideRandomness);
   const builtHash = builtSnapshotHash(snapshot);
-  if (builtHash !== undefined) return draw(snapshot, builtHash, effective, seed, outsideRandomness);
+  if (builtHash !== undefined) return draw(snapshot, builtHash, effective, seed, outsideRandomness, builtSnapshotExtras(snapshot));
   return draw(prepareSnapshot(snapshot), undefined, effective, seed, outsideRandomness);
 }
 
@@ -52,19 +60,20 @@ function draw(
   effective: EffectiveDrawRules,
   seed: string,
   outsideRandomness: string | undefined,
+  extras: BuiltSnapshotExtras = {},
 ): DrawResult {
   const { targets, officers } = prepared;
 
   // Every check that can refuse the draw comes before the first random number and depends on the
   // directories only: a refusal then says nothing about the seed, and cannot be used to try seeds
   // until a convenient one goes through.
-  const eligibleTargets = classifyTargets(targets, effective);
+  const eligibleTargets = classifyTargets(targets, effective, extras.targetColumns);
   if (eligibleTargets.eligible < effective.targetCount) {
     throw notEnoughTargets(effective, targets.length, eligibleTargets.eligible, eligibleTargets.overLimitExcluded);
   }
   const officerClasses = classifyOfficers(officers, effective);
   if (officerClasses.qualified.length < effective.teamSize) throw notEnoughOfficers(effective, officers.length, officerClasses);
-  const recusals = recusalsByEntity(officers, officerClasses, prepared.conflicts);
+  const recusals = recusalsByEntity(officers, officerClasses, prepared.conflicts, extras.conflictOfficersByEntity);
   refuseUnstaffable(targets, eligibleTargets.weights, recusals, officerClasses.qualified.length, effective);
 
   const seedMix = mixSeed(seed, outsideRandomness);

@@ -70,18 +70,39 @@ const INSPECTION_SEGMENTS = Array.from({ length: 16 }, (_, count) => inspectionS
 
 /**
  * @typedef {{ index: number, id: Uint8Array, uscc: Uint8Array }} NotPlain
- * @typedef {{ hash: string, notPlain: NotPlain[] }} HasherResult
+ * @typedef {{ hash: string, notPlain: NotPlain[], inOrder: boolean }} HasherResult
  */
 
 /**
- * Hashes targets given as batches (see TargetBatch in builder.ts for the layout; flagNames are the risk
- * flags in the order of the mask's bits), after the snapshot's head. A target whose id or credit code is
- * not all PLAIN bytes cannot be written from its bytes: it is listed in `notPlain` with those bytes, and
- * the hash is then not the snapshot's (the builder takes the slow way).
+ * Compares the bytes a[aStart..aEnd) and b[bStart..bEnd) as strings are compared (for the PLAIN bytes ids
+ * are made of, byte order is UTF-16 code-unit order).
+ * @param {Uint8Array} a
+ * @param {number} aStart
+ * @param {number} aEnd
+ * @param {Uint8Array} b
+ * @param {number} bStart
+ * @param {number} bEnd
+ */
+function compareBytes(a, aStart, aEnd, b, bStart, bEnd) {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let index = 0; index < length; index += 1) {
+    const difference = /** @type {number} */ (a[aStart + index]) - /** @type {number} */ (b[bStart + index]);
+    if (difference !== 0) return difference;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
+/**
+ * Hashes targets given as batches in id order (see TargetBatch in builder.ts for the layout; flagNames are
+ * the risk flags in the order of the mask's bits), after the snapshot's head. A target whose id or credit
+ * code is not all PLAIN bytes cannot be written from its bytes: it is listed in `notPlain` with
+ * those bytes, and the hash is then not the snapshot's (the builder takes the slow way). `inOrder` says
+ * whether the ids came in strictly ascending order (and none is empty), as the snapshot's must.
  * @param {readonly string[]} flagNames
  */
 export function createTargetHasher(flagNames) {
-  const flagSegments = Array.from({ length: 1 << flagNames.length }, (_, mask) => flagMaskSegment(mask, flagNames));
+  const masks = 1 << flagNames.length;
+  const flagSegments = Array.from({ length: masks }, (_, mask) => flagMaskSegment(mask, flagNames));
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   /** @type {Buffer[]} */
@@ -91,29 +112,36 @@ export function createTargetHasher(flagNames) {
   /** @type {NotPlain[]} */
   const notPlain = [];
   // Between the id and the credit code comes the inspections, the flags and the street: a few hundred
-  // combinations in a directory, each kept joined up so that it is one copy.
-  /** @type {Map<number, Buffer>} */
-  const middles = new Map();
+  // combinations in a directory, each kept joined up so that it is one copy. By street, then by the
+  // inspections (under 16) and mask.
+  /** @type {(Buffer | undefined)[][]} */
+  const middles = [];
   /**
    * @param {number} count
    * @param {number} mask
    * @param {number} street
    */
   const middle = (count, mask, street) => {
-    const key = count < 16 ? (street * 16 + count) * 256 + mask : -1;
-    let segment = middles.get(key);
+    const byStreet = middles[street] ?? (middles[street] = new Array(16 * masks).fill(undefined));
+    let segment = count < 16 ? byStreet[count * masks + mask] : undefined;
     if (segment === undefined) {
       segment = Buffer.concat([
         INSPECTION_SEGMENTS[count] ?? inspectionSegment(count),
         /** @type {Buffer} */ (flagSegments[mask]),
         /** @type {Buffer} */ (streets[street]),
       ]);
-      if (key >= 0) middles.set(key, segment);
+      if (count < 16) byStreet[count * masks + mask] = segment;
     }
     return segment;
   };
   let at = 0;
   let targets = 0;
+  let inOrder = true;
+  // The previous target's id, to check the order: where it lies, or a copy once its batch has gone.
+  /** @type {Uint8Array} */
+  let previous = new Uint8Array(0);
+  let previousStart = 0;
+  let previousEnd = 0;
 
   const flush = () => {
     if (at > 0) hash.update(buffer.subarray(0, at));
@@ -131,6 +159,11 @@ export function createTargetHasher(flagNames) {
     const idEnd = idStart + view.getUint16(from);
     const usccStart = idEnd + 2;
     const usccEnd = usccStart + view.getUint16(idEnd);
+    // The first id is compared with an empty one: an empty id is out of order too.
+    if (inOrder && compareBytes(previous, previousStart, previousEnd, bytes, idStart, idEnd) >= 0) inOrder = false;
+    previous = bytes;
+    previousStart = idStart;
+    previousEnd = idEnd;
     const category = /** @type {Buffer} */ (categories[view.getUint32(usccEnd)]);
     const between = middle(view.getUint32(usccEnd + 8), /** @type {number} */ (bytes[usccEnd + 12]), view.getUint32(usccEnd + 4));
     const size = 4 + category.length + idEnd - idStart + between.length + usccEnd - usccStart;
@@ -169,6 +202,7 @@ export function createTargetHasher(flagNames) {
       for (const street of newStreets) streets.push(streetSegment(street));
     },
     /**
+     * The next targets; `bytes` is not kept.
      * @param {Uint8Array} bytes
      * @param {number} count
      * @param {Uint32Array} [offsets] where each target starts, in id order (else one after another)
@@ -177,12 +211,17 @@ export function createTargetHasher(flagNames) {
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       let from = 0;
       for (let index = 0; index < count; index += 1) from = target(bytes, offsets === undefined ? from : /** @type {number} */ (offsets[index]), view);
+      if (count > 0) {
+        previous = bytes.slice(previousStart, previousEnd);
+        previousStart = 0;
+        previousEnd = previous.length;
+      }
     },
     /** @returns {HasherResult} */
     finish() {
       flush();
       hash.update(']}');
-      return { hash: hash.digest('hex'), notPlain };
+      return { hash: hash.digest('hex'), notPlain, inOrder };
     },
   };
 }

@@ -13,7 +13,23 @@
 // heap: O(n log k). Picks are listed by descending key, which is the order such successive picks come in.
 
 import type { DrawRandom } from './random';
-import { riskFlagLabels, type DrawTarget, type EffectiveDrawRules, type RiskFlag, type Stratum } from './types';
+import { riskFlagLabels, riskFlags, type DrawTarget, type EffectiveDrawRules, type RiskFlag, type Stratum } from './types';
+
+/** The risk flags of each mask (bit i standing for riskFlags[i]), as one shared, frozen, sorted array per mask. */
+export const riskFlagSets: readonly RiskFlag[][] = Array.from({ length: 1 << riskFlags.length }, (_, mask) =>
+  Object.freeze(riskFlags.filter((_, bit) => (mask >> bit) & 1).sort()) as RiskFlag[],
+);
+
+/**
+ * What a snapshot built by SnapshotBuilder knows of its targets already, per target in canonical order:
+ * the inspections this year and the risk flags as a mask (riskFlagSets). The same values as the targets'
+ * own, which the builder made from the same bytes; walking two small arrays costs far less than walking a
+ * million objects.
+ */
+export interface TargetColumns {
+  inspections: Uint32Array;
+  flagMasks: Uint8Array;
+}
 
 export interface TargetClassification {
   /** Per target in canonical order; 0 when the target may not be drawn. */
@@ -31,7 +47,8 @@ export function riskWeight(flags: readonly RiskFlag[], rules: EffectiveDrawRules
   return weight;
 }
 
-export function classifyTargets(targets: readonly DrawTarget[], rules: EffectiveDrawRules): TargetClassification {
+export function classifyTargets(targets: readonly DrawTarget[], rules: EffectiveDrawRules, columns?: TargetColumns): TargetClassification {
+  if (columns !== undefined) return classifyColumns(columns, rules);
   const weights = new Float64Array(targets.length);
   const notYet = new Int32Array(targets.length);
   const already = new Int32Array(targets.length);
@@ -51,6 +68,42 @@ export function classifyTargets(targets: readonly DrawTarget[], rules: Effective
     }
     weights[index] = flagged ? riskWeight(target.riskFlags, rules) : 1;
     if (target.inspectionsThisYear === 0) notYet[notYetCount++] = index;
+    else already[alreadyCount++] = index;
+  }
+  return {
+    weights,
+    notYetInspected: notYet.subarray(0, notYetCount),
+    alreadyInspected: already.subarray(0, alreadyCount),
+    eligible: notYetCount + alreadyCount,
+    overLimitExcluded,
+    overLimitRiskFlagged,
+  };
+}
+
+/** classifyTargets from a built snapshot's columns: the same steps on the same values. */
+function classifyColumns({ inspections, flagMasks }: TargetColumns, rules: EffectiveDrawRules): TargetClassification {
+  const count = inspections.length;
+  const maskWeights = riskFlagSets.map((flags) => riskWeight(flags, rules));
+  const weights = new Float64Array(count);
+  const notYet = new Int32Array(count);
+  const already = new Int32Array(count);
+  let notYetCount = 0;
+  let alreadyCount = 0;
+  let overLimitExcluded = 0;
+  let overLimitRiskFlagged = 0;
+  const limit = rules.maxRandomInspectionsPerYear;
+  for (let index = 0; index < count; index += 1) {
+    const inspected = inspections[index]!;
+    const mask = flagMasks[index]!;
+    if (inspected >= limit) {
+      if (mask === 0) {
+        overLimitExcluded += 1;
+        continue;
+      }
+      overLimitRiskFlagged += 1;
+    }
+    weights[index] = mask !== 0 ? maskWeights[mask]! : 1;
+    if (inspected === 0) notYet[notYetCount++] = index;
     else already[alreadyCount++] = index;
   }
   return {

@@ -39,12 +39,37 @@ export function classifyOfficers(officers: readonly DrawOfficer[], rules: Effect
   return { status, qualified, certificateExpired, specialtyMissing };
 }
 
-/** Entity id → qualified officers (indices, in id order) who must recuse from it. */
+/**
+ * Entity id → every officer on the roll (indices, in id order) who declared a conflict with it; conflicts
+ * naming an officer not on the roll are left out. It does not depend on the rules, so SnapshotBuilder works
+ * it out while the targets are still coming.
+ */
+export function conflictOfficersByEntity(officers: readonly DrawOfficer[], conflicts: readonly DrawConflict[]): Map<string, number[]> {
+  const officerIndex = new Map<string, number>();
+  officers.forEach((officer, index) => officerIndex.set(officer.id, index));
+  const byEntity = new Map<string, number[]>();
+  for (const conflict of conflicts) {
+    const officer = officerIndex.get(conflict.officerId);
+    if (officer === undefined) continue;
+    const list = byEntity.get(conflict.entityId);
+    if (list === undefined) byEntity.set(conflict.entityId, [officer]);
+    else list.push(officer);
+  }
+  return byEntity;
+}
+
+/**
+ * Entity id → qualified officers (indices, in id order) who must recuse from it. From `precomputed`
+ * (conflictOfficersByEntity of the same officers and conflicts) when given: the same lists, found without
+ * walking the conflicts again.
+ */
 export function recusalsByEntity(
   officers: readonly DrawOfficer[],
   classification: OfficerClassification,
   conflicts: readonly DrawConflict[],
-): Map<string, number[]> {
+  precomputed?: ReadonlyMap<string, readonly number[]>,
+): ReadonlyMap<string, readonly number[]> {
+  if (precomputed !== undefined) return qualifiedOnly(precomputed, classification);
   const qualifiedIndex = new Map<string, number>();
   for (const index of classification.qualified) qualifiedIndex.set(officers[index]!.id, index);
   const byEntity = new Map<string, number[]>();
@@ -56,6 +81,24 @@ export function recusalsByEntity(
     else list.push(officer);
   }
   return byEntity;
+}
+
+/** The lists of `byEntity` without the officers who are not qualified, and without the lists left empty. */
+function qualifiedOnly(byEntity: ReadonlyMap<string, readonly number[]>, classification: OfficerClassification): ReadonlyMap<string, readonly number[]> {
+  const qualified = new Uint8Array(classification.status.length);
+  for (const index of classification.qualified) qualified[index] = 1;
+  let changed: [string, number[]][] | undefined;
+  for (const [entityId, officers] of byEntity) {
+    if (officers.every((officer) => qualified[officer] === 1)) continue;
+    (changed ??= []).push([entityId, officers.filter((officer) => qualified[officer] === 1)]);
+  }
+  if (changed === undefined) return byEntity;
+  const recusals = new Map(byEntity);
+  for (const [entityId, officers] of changed) {
+    if (officers.length > 0) recusals.set(entityId, officers);
+    else recusals.delete(entityId);
+  }
+  return recusals;
 }
 
 /** Officers grouped by current workload, lowest first. */
