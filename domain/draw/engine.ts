@@ -15,7 +15,7 @@ import { DrawInfeasibleError, invalidDraw } from './errors';
 import { DrawRandom } from './random';
 import { effectiveRules, rulesHash } from './rules';
 import { classifyTargets, eligibilityReason, selectTargets } from './targets';
-import { assignTeams, classifyOfficers, recusalsByEntity, type OfficerClassification } from './teams';
+import { assignTeams, classifyOfficers, recusalsByEntity, type OfficerClassification, type Recusals } from './teams';
 import {
   ALGORITHM_VERSION,
   type DrawOfficer,
@@ -175,19 +175,21 @@ function notEnoughOfficers(rules: EffectiveDrawRules, onRoll: number, classes: O
 function refuseUnstaffable(
   targets: readonly DrawTarget[],
   weights: Float64Array,
-  recusals: ReadonlyMap<string, readonly number[]>,
+  recusals: Recusals,
   qualified: number,
   rules: EffectiveDrawRules,
 ): void {
+  // Usually no entity has that many recusals, and then there is nothing to look at.
+  if (qualified - recusals.most >= rules.teamSize) return;
   // Entities are few in the conflict list and targets are sorted by id, so look each one up by bisection;
   // and only those with too many recusals at all (a loop, not a copy of the whole map: it has one entry per
   // entity with a conflict, tens of thousands).
   const short: { entityId: string; recused: number; index: number }[] = [];
-  for (const [entityId, officers] of recusals) {
-    if (qualified - officers.length >= rules.teamSize) continue;
+  recusals.forEach((officers, entityId) => {
+    if (qualified - officers.length >= rules.teamSize) return;
     const index = indexOfId(targets, entityId);
     if (index >= 0 && weights[index]! > 0) short.push({ entityId, recused: officers.length, index });
-  }
+  });
   short.sort((a, b) => a.index - b.index);
   const first = short[0];
   if (first === undefined) return;

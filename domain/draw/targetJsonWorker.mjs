@@ -1,8 +1,18 @@
 // The target hasher of targetJson.mjs in a worker thread, for SnapshotBuilder: each message is one of its
 // calls, in order, and `finish` is answered with its result. A hashed batch's memory goes straight back:
 // this thread makes too little garbage of its own for its collector to free the batches soon.
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createTargetHasher } from './targetJson.mjs';
+
+// Below the thread that feeds it: the builder's caller makes the snapshot's objects meanwhile, and that is
+// what the draw waits for; the hashing, which has less to do, fits in around it. (On Linux a thread's
+// priority is its own: pid 0 is this thread. Elsewhere it may not be allowed, and then it stays as it is.)
+try {
+  setPriority(0, constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // not allowed here
+}
 
 const hasher = createTargetHasher(workerData.flagNames);
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);

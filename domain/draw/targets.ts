@@ -80,18 +80,29 @@ export function classifyTargets(targets: readonly DrawTarget[], rules: Effective
   };
 }
 
-/** classifyTargets from a built snapshot's columns: the same steps on the same values. */
+/**
+ * classifyTargets from a built snapshot's columns: the same steps on the same values. The pools are counted
+ * first and made to size: fresh memory is costly to touch on some machines, reading a column again is not.
+ */
 function classifyColumns({ inspections, flagMasks }: TargetColumns, rules: EffectiveDrawRules): TargetClassification {
   const count = inspections.length;
-  const maskWeights = riskFlagSets.map((flags) => riskWeight(flags, rules));
-  const weights = new Float64Array(count);
-  const notYet = new Int32Array(count);
-  const already = new Int32Array(count);
+  const limit = rules.maxRandomInspectionsPerYear;
   let notYetCount = 0;
   let alreadyCount = 0;
+  for (let index = 0; index < count; index += 1) {
+    const inspected = inspections[index]!;
+    const eligible = inspected < limit || flagMasks[index] !== 0 ? 1 : 0;
+    notYetCount += inspected === 0 ? eligible : 0;
+    alreadyCount += inspected === 0 ? 0 : eligible;
+  }
+  const maskWeights = riskFlagSets.map((flags) => riskWeight(flags, rules));
+  const weights = new Float64Array(count);
+  const notYet = new Int32Array(notYetCount);
+  const already = new Int32Array(alreadyCount);
+  let notYetAt = 0;
+  let alreadyAt = 0;
   let overLimitExcluded = 0;
   let overLimitRiskFlagged = 0;
-  const limit = rules.maxRandomInspectionsPerYear;
   for (let index = 0; index < count; index += 1) {
     const inspected = inspections[index]!;
     const mask = flagMasks[index]!;
@@ -103,13 +114,13 @@ function classifyColumns({ inspections, flagMasks }: TargetColumns, rules: Effec
       overLimitRiskFlagged += 1;
     }
     weights[index] = mask !== 0 ? maskWeights[mask]! : 1;
-    if (inspected === 0) notYet[notYetCount++] = index;
-    else already[alreadyCount++] = index;
+    if (inspected === 0) notYet[notYetAt++] = index;
+    else already[alreadyAt++] = index;
   }
   return {
     weights,
-    notYetInspected: notYet.subarray(0, notYetCount),
-    alreadyInspected: already.subarray(0, alreadyCount),
+    notYetInspected: notYet,
+    alreadyInspected: already,
     eligible: notYetCount + alreadyCount,
     overLimitExcluded,
     overLimitRiskFlagged,

@@ -58,17 +58,25 @@ export function conflictOfficersByEntity(officers: readonly DrawOfficer[], confl
   return byEntity;
 }
 
+/** Entity id → qualified officers (indices, in id order) who must recuse from it: what the draw asks of it. */
+export interface Recusals {
+  get(entityId: string): readonly number[] | undefined;
+  forEach(callback: (officers: readonly number[], entityId: string) => void): void;
+  /** The most officers any one entity has (0 when none has any). */
+  readonly most: number;
+}
+
 /**
- * Entity id → qualified officers (indices, in id order) who must recuse from it. From `precomputed`
- * (conflictOfficersByEntity of the same officers and conflicts) when given: the same lists, found without
- * walking the conflicts again.
+ * The recusals of the qualified officers. From `precomputed` (conflictOfficersByEntity of the same officers
+ * and conflicts) when given: the same lists, found without walking the conflicts again, and without copying
+ * the lists that hold no officer who is not qualified (most of them).
  */
 export function recusalsByEntity(
   officers: readonly DrawOfficer[],
   classification: OfficerClassification,
   conflicts: readonly DrawConflict[],
   precomputed?: ReadonlyMap<string, readonly number[]>,
-): ReadonlyMap<string, readonly number[]> {
+): Recusals {
   if (precomputed !== undefined) return qualifiedOnly(precomputed, classification);
   const qualifiedIndex = new Map<string, number>();
   for (const index of classification.qualified) qualifiedIndex.set(officers[index]!.id, index);
@@ -80,25 +88,36 @@ export function recusalsByEntity(
     if (list === undefined) byEntity.set(conflict.entityId, [officer]);
     else list.push(officer);
   }
-  return byEntity;
+  let most = 0;
+  for (const list of byEntity.values()) most = Math.max(most, list.length);
+  return { get: (entityId) => byEntity.get(entityId), forEach: (callback) => byEntity.forEach(callback), most };
 }
 
-/** The lists of `byEntity` without the officers who are not qualified, and without the lists left empty. */
-function qualifiedOnly(byEntity: ReadonlyMap<string, readonly number[]>, classification: OfficerClassification): ReadonlyMap<string, readonly number[]> {
+/** The lists of `byEntity` without the officers who are not qualified (a list left empty counts as none). */
+function qualifiedOnly(byEntity: ReadonlyMap<string, readonly number[]>, classification: OfficerClassification): Recusals {
   const qualified = new Uint8Array(classification.status.length);
   for (const index of classification.qualified) qualified[index] = 1;
-  let changed: [string, number[]][] | undefined;
-  for (const [entityId, officers] of byEntity) {
-    if (officers.every((officer) => qualified[officer] === 1)) continue;
-    (changed ??= []).push([entityId, officers.filter((officer) => qualified[officer] === 1)]);
-  }
-  if (changed === undefined) return byEntity;
-  const recusals = new Map(byEntity);
-  for (const [entityId, officers] of changed) {
-    if (officers.length > 0) recusals.set(entityId, officers);
-    else recusals.delete(entityId);
-  }
-  return recusals;
+  const changed = new Map<string, readonly number[]>();
+  let most = 0;
+  byEntity.forEach((officers, entityId) => {
+    let kept = 0;
+    for (const officer of officers) kept += qualified[officer]!;
+    if (kept < officers.length) changed.set(entityId, officers.filter((officer) => qualified[officer] === 1));
+    most = Math.max(most, kept);
+  });
+  const get = (entityId: string) => {
+    const officers = changed.get(entityId) ?? byEntity.get(entityId);
+    return officers === undefined || officers.length === 0 ? undefined : officers;
+  };
+  return {
+    get,
+    forEach: (callback) =>
+      byEntity.forEach((_, entityId) => {
+        const officers = get(entityId);
+        if (officers !== undefined) callback(officers, entityId);
+      }),
+    most,
+  };
 }
 
 /** Officers grouped by current workload, lowest first. */
@@ -184,7 +203,7 @@ export function assignTeams(
   entityIds: readonly string[],
   officers: readonly DrawOfficer[],
   classification: OfficerClassification,
-  recusals: ReadonlyMap<string, readonly number[]>,
+  recusals: Recusals,
   rules: EffectiveDrawRules,
   random: DrawRandom,
 ): TeamAssignment {
