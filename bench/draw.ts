@@ -2,9 +2,10 @@
 // 1,000,000 entities, 5,000 officers and 100,000 declared conflicts (R10), then times
 //
 //   1. the draw as the system does it: the frozen directories are read by binary COPY in one transaction
-//      snapshot over three connections (officers and conflicts on one, the operating entities in two halves
-//      of the table, read and put in id order by a worker thread), the snapshot is built by the engine's
-//      SnapshotBuilder and the pure engine (domain/draw, `runDraw`) draws 20,000 targets with teams of 2;
+//      snapshot over two connections (officers and conflicts on one, the operating entities on the other, by
+//      a sequential scan, read and put in id order by a worker thread; --scan-connections n reads them in n
+//      shares of the table's pages instead), the snapshot is built by the engine's SnapshotBuilder and the
+//      pure engine (domain/draw, `runDraw`) draws 20,000 targets with teams of 2;
 //   2. the naive way on the same data: `ORDER BY random() LIMIT n` for the targets, then one query per target
 //      for its team, `ORDER BY random() LIMIT 2` among valid certificates with a `NOT EXISTS` recusal check.
 //      The first --naive-sample team queries are timed; if all of them would take longer than --naive-budget
@@ -50,6 +51,8 @@ const { values } = parseArgs({
     'naive-sample': { type: 'string', default: '2000' },
     /** Longest the naive per-target queries may run in full, in seconds; beyond it the sample is extrapolated. */
     'naive-budget': { type: 'string', default: '180' },
+    /** Connections reading the entities: 1 (a sequential scan) or more (TID range scans, a share of the pages each). */
+    'scan-connections': { type: 'string', default: '1' },
     /** Leave the naive approach out (several minutes): for trying changes, not for the recorded figures. */
     'skip-naive': { type: 'boolean', default: false },
   },
@@ -61,6 +64,7 @@ const targetCount = Number(values.targets);
 const teamSize = Number(values['team-size']);
 const naiveSample = Math.min(Number(values['naive-sample']), targetCount);
 const naiveBudgetMs = Number(values['naive-budget']) * 1000;
+const scanConnections = Math.max(1, Number(values['scan-connections']));
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const INSPECTION_DATE = '2026-11-25';
@@ -185,9 +189,11 @@ async function buildDirectories(client: pg.Client): Promise<Record<string, numbe
 // lie in the socket's chunks. Ids travel as 16-byte binary uuids and are written out as text here.
 //
 // The work is spread over the machine's two cores:
-// - the database scans the entity table in two halves by page (TID range scans) and sends the rows as they
-//   lie: sorting a million rows there, or walking the primary-key index (a random heap access per row), cost
-//   it about three times the CPU of the sequential scans;
+// - the database scans the entity table once, sequentially, and sends the rows as they lie: sorting a
+//   million rows there, or walking the primary-key index (a random heap access per row), cost it about
+//   three times the CPU of the scan. (Two connections scanning half the pages each, as until 2026-11-26,
+//   cost it some 0.5 s more CPU than one: TID range scans go through the whole buffer pool rather than a
+//   small ring, and a fresh backend pays a page fault, ~12 µs on this machine, for each buffer it touches);
 // - a reader thread writes those rows, as they come, in the engine's TargetBatch form into buckets by the
 //   id's first byte; once all are in, it sorts each bucket and hands it over with its targets' offsets in
 //   id order;
@@ -414,9 +420,10 @@ function copyOut(client: pg.Client, text: string, fieldCount: number, onTuple: (
  * their UTF-8 lead bytes, and many streets end in 镇).
  */
 function placeSlot(bytes: Uint8Array, start: number, end: number): number {
-  const byte = (at: number) => (at >= start && at < end ? bytes[at]! : 0);
-  let hash = Math.imul(byte(start + 3) | (byte(start + 5) << 8) | (byte(start + 6) << 16) | (byte(start + 9) << 24), 0x9e3779b1);
-  hash = Math.imul(hash ^ (hash >>> 16) ^ byte(end - 1) ^ (byte(end - 2) << 8) ^ (byte(end - 4) << 16) ^ (byte(end - 7) << 24), 0x85ebca6b);
+  // The two fields' lengths alone take 8 bytes, so all but start + 9 lie within start..end.
+  const ninth = start + 9 < end ? bytes[start + 9]! : 0;
+  let hash = Math.imul(bytes[start + 3]! | (bytes[start + 5]! << 8) | (bytes[start + 6]! << 16) | (ninth << 24), 0x9e3779b1);
+  hash = Math.imul(hash ^ (hash >>> 16) ^ bytes[end - 1]! ^ (bytes[end - 2]! << 8) ^ (bytes[end - 4]! << 16) ^ (bytes[end - 7]! << 24), 0x85ebca6b);
   return (hash ^ (hash >>> 13)) >>> 22;
 }
 
@@ -450,6 +457,25 @@ class Places {
     slot.push({ bytes: Buffer.from(bytes.subarray(start, end)), index });
     return index;
   }
+}
+
+/**
+ * A text[] field (its 4-byte length first) in the binary array format, as a flat list; a null array as an
+ * empty one and a null element as null, as pg's own parser gives them.
+ */
+function textArray(bytes: Buffer, at: number): string[] {
+  if (int32(bytes, at) < 0) return [];
+  const dimensions = int32(bytes, at + 4);
+  let count = dimensions > 0 ? 1 : 0;
+  for (let dimension = 0; dimension < dimensions; dimension += 1) count *= int32(bytes, at + 16 + 8 * dimension);
+  const values: string[] = [];
+  let element = at + 16 + 8 * dimensions;
+  for (let index = 0; index < count; index += 1) {
+    const length = int32(bytes, element);
+    values.push(length < 0 ? (null as unknown as string) : bytes.toString('utf8', element + 4, element + 4 + length));
+    element += 4 + Math.max(length, 0);
+  }
+  return values;
 }
 
 // ─── Uuids as text ───
@@ -624,16 +650,35 @@ function offsetsInIdOrder({ keys, count, bytes }: EntityBucket): Uint32Array {
   }
   sortKeys.sort();
   const offsets = new Uint32Array(count);
-  for (let index = 0; index < count; index += 1) offsets[index] = keys[KEY_WORDS * (halves[2 * index + LOW_HALF]! & numberMask) + 2]!;
+  const prefixMask = ~numberMask;
+  // Keys whose ids share their prefix are counted here, not branched on: a branch taken now and then sends
+  // the optimized loop back to the interpreter (and the compiler to work again) every time it is.
+  let ties = 0;
+  let previousHigh = -1;
+  let previousLow = -1;
+  for (let index = 0; index < count; index += 1) {
+    const high = halves[2 * index + 1 - LOW_HALF]!;
+    const low = halves[2 * index + LOW_HALF]!;
+    const prefixLow = low & prefixMask;
+    offsets[index] = keys[KEY_WORDS * (low & numberMask) + 2]!;
+    ties += (high === previousHigh ? 1 : 0) & (prefixLow === previousLow ? 1 : 0);
+    previousHigh = high;
+    previousLow = prefixLow;
+  }
+  return ties === 0 ? offsets : resolveTies(offsets, halves, numberMask, bytes);
+}
+
+/** Puts right the offsets of ids that share their sort key's prefix (see offsetsInIdOrder), by comparing them whole. */
+function resolveTies(offsets: Uint32Array, halves: Uint32Array, numberMask: number, bytes: Buffer): Uint32Array {
   const samePrefix = (index: number) =>
     halves[2 * index + 1 - LOW_HALF] === halves[2 * index - 1 - LOW_HALF] &&
     (halves[2 * index + LOW_HALF]! & ~numberMask) === (halves[2 * index - 2 + LOW_HALF]! & ~numberMask);
   // A record's id text (hex, fixed width) orders as the id's bytes do.
   const idText = (offset: number) => bytes.subarray(offset + 2, offset + 2 + UUID_TEXT_LENGTH);
-  for (let index = 1; index < count; index += 1) {
+  for (let index = 1; index < offsets.length; index += 1) {
     if (!samePrefix(index)) continue;
     let end = index + 1;
-    while (end < count && samePrefix(end)) end += 1;
+    while (end < offsets.length && samePrefix(end)) end += 1;
     offsets.set(Array.from(offsets.subarray(index - 1, end)).sort((a, b) => Buffer.compare(idText(a), idText(b))), index - 1);
     index = end - 1;
   }
@@ -642,13 +687,17 @@ function offsetsInIdOrder({ keys, count, bytes }: EntityBucket): Uint32Array {
 
 // ─── Queries ───
 
-/** The operating entities on heap pages `from` (inclusive) to `to` (exclusive; null: to the end), unordered. */
-const ENTITY_SQL = (from: number, to: number | null) => `
+/**
+ * The operating entities, unordered: all of them (`from` null), or those on heap pages `from` (inclusive)
+ * to `to` (exclusive; null: to the end). The first is a plain sequential scan, which reads a table larger
+ * than a quarter of shared_buffers through a small ring of buffers; a TID range scan goes through the
+ * whole buffer pool, and a backend that has not touched it before pays a page fault for each page of it.
+ */
+const ENTITY_SQL = (from: number | null, to: number | null) => `
   select id, uscc, ${INSPECTIONS_COLUMN}, ${FLAG_MASK_COLUMN}, category, street from "Entity"
-  where "legalStatus" = 'operating' and ctid >= '(${from},0)'::tid${to === null ? '' : ` and ctid < '(${to},0)'::tid`}`;
+  where "legalStatus" = 'operating'${from === null ? '' : ` and ctid >= '(${from},0)'::tid`}${to === null ? '' : ` and ctid < '(${to},0)'::tid`}`;
 const OFFICER_SQL = `
-  select id::text as id, specialties, to_char("certificateValidUntil", 'YYYY-MM-DD') as until,
-         ${PARTICIPATIONS_SQL} as participations
+  select id, specialties, to_char("certificateValidUntil", 'YYYY-MM-DD'), (${PARTICIPATIONS_SQL})::int4
   from "Officer" where active and not "certificateWithdrawn" order by id`;
 /** In canonical order straight from the unique index on ("officerId", "entityId"), without visiting the table. */
 const CONFLICT_SQL = `select "officerId", "entityId" from "OfficerConflict" order by "officerId", "entityId"`;
@@ -676,13 +725,26 @@ function threadCpuMs(): number {
   }
 }
 
-/** CPU time so far of each of this process's threads, by thread id (Linux; empty elsewhere). */
-function threadsCpuMs(): Map<string, number> {
-  const threads = new Map<string, number>();
+/**
+ * CPU time (ms) and minor page faults so far of a process of this machine (Linux; undefined elsewhere, or
+ * for a server on another machine). The server's backends are read this way too when they are local.
+ */
+function processStat(pid: number | 'self'): { cpuMs: number; minorFaults: number } | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, minorFaults: Number(fields[7]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time so far (ms) and minor page faults of each of this process's threads, by thread id (Linux; empty elsewhere). */
+function threadsCpuMs(): Map<string, { ms: number; faults: number }> {
+  const threads = new Map<string, { ms: number; faults: number }>();
   try {
     for (const thread of readdirSync('/proc/self/task')) {
       const fields = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      threads.set(thread, (Number(fields[11]) + Number(fields[12])) * 10);
+      threads.set(thread, { ms: (Number(fields[11]) + Number(fields[12])) * 10, faults: Number(fields[7]) });
     }
   } catch {
     // not Linux
@@ -690,23 +752,23 @@ function threadsCpuMs(): Map<string, number> {
   return threads;
 }
 
-/** The CPU each thread used since `before`, busiest first, naming the main thread and the reader. */
-function threadsCpuSince(before: Map<string, number>, readerThread: string | undefined): Record<string, number> {
+/** The CPU each thread used since `before`, busiest first, naming the main thread and the reader; with its page faults. */
+function threadsCpuSince(before: Map<string, { ms: number; faults: number }>, readerThread: string | undefined): Record<string, string> {
   const used = [...threadsCpuMs()]
-    .map(([thread, ms]) => [thread, ms - (before.get(thread) ?? 0)] as const)
+    .map(([thread, { ms, faults }]) => [thread, ms - (before.get(thread)?.ms ?? 0), faults - (before.get(thread)?.faults ?? 0)] as const)
     .filter(([, ms]) => ms >= 20)
     .sort((a, b) => b[1] - a[1]);
   const name = (thread: string) => (thread === String(process.pid) ? 'main' : thread === readerThread ? 'reader' : `thread ${thread}`);
-  return Object.fromEntries(used.map(([thread, ms]) => [name(thread), ms]));
+  return Object.fromEntries(used.map(([thread, ms, faults]) => [name(thread), `${ms} ms, ${faults} page faults`]));
 }
 
 /** Messages from the reader to the main thread. */
 type ReaderMessage =
-  | { ready: true; thread: string | undefined }
+  | { ready: true; thread: string | undefined; backendPids: number[] }
   | { snapshotSet: true }
   | { rowsIn: number; cpuMs: number }
   | { batch: TargetBatch; categories: string[]; streets: string[] }
-  | { done: true; cpuMs: number }
+  | { done: true; cpuMs: number; backendCpuMs: (number | null)[] }
   | { error: string };
 
 /** What the main thread sends the reader: where to start, then one acknowledgement per batch taken. */
@@ -736,7 +798,8 @@ async function readerWorker({ databaseUrl, connections }: ReaderData): Promise<v
   } catch {
     // not Linux
   }
-  port.postMessage({ ready: true, thread } satisfies ReaderMessage);
+  const backendPids = await Promise.all(clients.map(async (client) => (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid));
+  port.postMessage({ ready: true, thread, backendPids } satisfies ReaderMessage);
   const { transactionSnapshot, pages, expectedRows } = await start;
   let inFlight = 0;
   let acknowledged = () => {};
@@ -748,12 +811,13 @@ async function readerWorker({ databaseUrl, connections }: ReaderData): Promise<v
     while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (acknowledged = resolve));
   };
   try {
+    const backendsStarted = backendPids.map((pid) => processStat(pid));
     await Promise.all(clients.map((client) => client.query(`${BEGIN_SQL}; set transaction snapshot '${transactionSnapshot}'`)));
     port.postMessage({ snapshotSet: true } satisfies ReaderMessage);
     const entities = new EntityRecords(expectedRows);
     await Promise.all(
       clients.map((client, part) => {
-        const from = Math.floor((pages * part) / clients.length);
+        const from = clients.length === 1 ? null : Math.floor((pages * part) / clients.length);
         const to = part === clients.length - 1 ? null : Math.floor((pages * (part + 1)) / clients.length);
         return copyOut(client, ENTITY_SQL(from, to), 6, (bytes, begin, end) => entities.add(bytes, begin, end));
       }),
@@ -766,7 +830,12 @@ async function readerWorker({ databaseUrl, connections }: ReaderData): Promise<v
       port.postMessage({ batch, categories, streets } satisfies ReaderMessage, buffers);
     }, room);
     await Promise.all(clients.map((client) => client.query('commit')));
-    port.postMessage({ done: true, cpuMs: threadCpuMs() } satisfies ReaderMessage);
+    // The backends end with their connections: their CPU time is taken now.
+    const backendCpuMs = backendPids.map((pid, index) => {
+      const [before, after] = [backendsStarted[index], processStat(pid)];
+      return before && after ? after.cpuMs - before.cpuMs : null;
+    });
+    port.postMessage({ done: true, cpuMs: threadCpuMs(), backendCpuMs } satisfies ReaderMessage);
   } catch (error) {
     port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ReaderMessage);
   } finally {
@@ -780,7 +849,12 @@ class EntityReader {
     private readonly worker: Worker,
     /** The reader's thread id (Linux), to tell its CPU time apart. */
     readonly thread: string | undefined,
+    /** The server processes of the reader's connections. */
+    readonly backendPids: number[],
   ) {}
+
+  /** The CPU time of the reader's backends over the read, once it is done (null where not on this machine). */
+  backendCpuMs: (number | null)[] = [];
 
   /**
    * Starts the worker and waits until its connections are open. The worker runs this very file, bundled
@@ -806,7 +880,7 @@ class EntityReader {
       worker.once('error', reject);
       worker.once('message', resolve);
     });
-    return new EntityReader(worker, 'thread' in ready ? ready.thread : undefined);
+    return 'ready' in ready ? new EntityReader(worker, ready.thread, ready.backendPids) : new EntityReader(worker, undefined, []);
   }
 
   /**
@@ -831,6 +905,7 @@ class EntityReader {
           else if ('error' in message) throw new Error(`entity reader: ${message.error}`);
           else if ('done' in message) {
             timeline('entityBatchesInMs', message.cpuMs);
+            this.backendCpuMs = message.backendCpuMs;
             this.worker.off('message', onMessage);
             resolve();
           }
@@ -884,7 +959,21 @@ async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: R
       readerMark,
     );
 
-  const officerRows = await client.query<{ id: string; specialties: string[] | null; until: string; participations: number }>(OFFICER_SQL);
+  // Officers by binary COPY as well: a few thousand rows through pg's row parser cost little to parse but
+  // plenty to compile (the parser's functions get hot enough for the optimizing compiler).
+  const officers: DrawOfficer[] = [];
+  await copyOut(client, OFFICER_SQL, 4, (bytes, at, end) => {
+    if (int32(bytes, at) !== 16) throw new Error('malformed officer row');
+    const id = uuidFromBytes(bytes, at + 4);
+    at += 20;
+    const specialties = textArray(bytes, at);
+    at += 4 + Math.max(int32(bytes, at), 0);
+    const untilLength = int32(bytes, at);
+    const until = untilLength < 0 ? null : bytes.toString('utf8', at + 4, at + 4 + untilLength);
+    at += 4 + Math.max(untilLength, 0);
+    if (int32(bytes, at) !== 4 || at + 8 !== end) throw new Error('malformed officer row');
+    officers.push({ id, specialties: specialties.sort(), certificateValidUntil: until as string, participationsThisYear: int32(bytes, at + 4) });
+  });
   const conflicts: DrawConflict[] = [];
   // Rows come grouped by officer: one string per officer, not per row.
   const officerBytes = Buffer.alloc(16);
@@ -899,12 +988,6 @@ async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: R
   });
   await snapshotTaken;
   await client.query('commit');
-  const officers: DrawOfficer[] = officerRows.rows.map((row) => ({
-    id: row.id,
-    specialties: (row.specialties ?? []).sort(),
-    certificateValidUntil: row.until,
-    participationsThisYear: row.participations,
-  }));
   mark('officersAndConflictsDoneMs');
   builder = new SnapshotBuilder(officers, conflicts, { hashInWorker: true, expectedTargets: Math.ceil(1.05 * Math.max(0, exportedRow.expectedRows)) });
   for (const [batch, categories, streets] of waiting.splice(0)) builder.addTargets(batch, categories, streets);
@@ -1054,7 +1137,7 @@ async function main() {
 
     // Connections are opened beforehand, as a service's pool would be: this thread's one and the entity
     // reader's two, in the worker thread that holds them.
-    reader = await EntityReader.open(databaseUrl, 2);
+    reader = await EntityReader.open(databaseUrl, scanConnections);
     const rssBefore = procStatusMb('VmRSS');
     let sampledPeak = rssBefore;
     const sampler = setInterval(() => {
@@ -1074,6 +1157,9 @@ async function main() {
     const loadBefore = loadavg()[0]!;
     const cpuStarted = process.cpuUsage();
     const threadsStarted = threadsCpuMs();
+    const mainBackendPid = (await builder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const faultsStarted = processStat('self');
+    const mainBackendStarted = processStat(mainBackendPid);
     const profiling = process.execArgv.some((flag) => flag.startsWith('--cpu-prof')) || process.env.BENCH_DRAW_MARKS === '1';
     // The timed part's bounds on the clock CPU profiles use (µs), so that a profile can be cut to them
     // (printed under --cpu-prof, or with BENCH_DRAW_MARKS=1 for a profiler outside the process).
@@ -1089,8 +1175,12 @@ async function main() {
     const totalMs = readMs + drawMs;
     const cpu = process.cpuUsage(cpuStarted);
     const threadsCpu = threadsCpuSince(threadsStarted, reader.thread);
+    const faultsEnded = processStat('self');
+    const mainBackendEnded = processStat(mainBackendPid);
+    const backendsCpuMs = [mainBackendStarted && mainBackendEnded ? mainBackendEnded.cpuMs - mainBackendStarted.cpuMs : null, ...reader.backendCpuMs];
     // Threads that have ended by now (the reader's, the builder's hasher) are in the process's figure only.
-    threadsCpu['ended threads'] = Math.round((cpu.user + cpu.system) / 1000 - Object.values(threadsCpu).reduce((sum, ms) => sum + ms, 0));
+    const listedMs = Object.values(threadsCpu).reduce((sum, text) => sum + Number.parseInt(text, 10), 0);
+    threadsCpu['ended threads'] = `${Math.round((cpu.user + cpu.system) / 1000 - listedMs)} ms`;
     clearInterval(sampler);
     const peakRssMb = Math.max(procStatusMb('VmHWM'), sampledPeak, process.memoryUsage().rss / 2 ** 20);
     checkResult(result, snapshot);
@@ -1129,6 +1219,10 @@ async function main() {
         processCpuMs: Math.round((cpu.user + cpu.system) / 1000),
         /** The same by thread (10 ms ticks; threads under 20 ms left out): the main thread, the reader, then the builder's hasher, the collector's helpers and the like. */
         threadsCpuMs: threadsCpu,
+        /** Minor page faults of this process over read and draw: each costs ~12 µs of CPU on this machine (a VM), some 20 times what it does on bare metal. */
+        minorPageFaults: faultsStarted && faultsEnded ? faultsEnded.minorFaults - faultsStarted.minorFaults : null,
+        /** CPU time of the server's backends (main connection, then the reader's), when they run on this machine. */
+        serverCpuMs: backendsCpuMs,
         rssBeforeReadMb: Math.round(rssBefore),
         peakRssMb: Math.round(peakRssMb),
       },
