@@ -27,10 +27,11 @@ import {
   snapshotHead,
   type BuiltSnapshot,
 } from './canonical';
+import { runDraw } from './engine';
 import { createTargetHasher } from './targetJson.mjs';
 import { riskFlagSets } from './targets';
 import { conflictOfficersByEntity } from './teams';
-import { riskFlags, type DrawConflict, type DrawOfficer, type DrawTarget } from './types';
+import { riskFlags, type DrawConflict, type DrawOfficer, type DrawResult, type DrawRules, type DrawTarget } from './types';
 
 /**
  * Targets as bytes. Each is, big-endian: the id's length in bytes (u16) and the id in UTF-8, the credit
@@ -190,7 +191,9 @@ export interface SnapshotBuilderOptions {
  */
 export class SnapshotBuilder {
   private readonly hasher: Hasher;
-  private readonly targets: DrawTarget[] = [];
+  /** Room for the expected number of targets, made at once rather than grown (each growth a fresh copy). */
+  private readonly targets: DrawTarget[];
+  private count = 0;
   /** The targets' inspections and flag masks, as they come (see TargetColumns). */
   private inspections: Uint32Array;
   private flagMasks: Uint8Array;
@@ -214,6 +217,7 @@ export class SnapshotBuilder {
     this.fast = problems.length === 0;
     this.hasher = options.hashInWorker ? hasherInWorker() : hasherHere();
     const expected = Math.max(16, Math.min(options.expectedTargets ?? 0, 1 << 26));
+    this.targets = new Array<DrawTarget>(expected);
     this.inspections = new Uint32Array(expected);
     this.flagMasks = new Uint8Array(expected);
     if (this.fast) {
@@ -234,19 +238,52 @@ export class SnapshotBuilder {
   async build(): Promise<BuiltSnapshot> {
     if (this.built) throw new Error('SnapshotBuilder: build() called twice');
     this.built = true;
-    const { hash, notPlain, inOrder } = await this.hasher.finish();
-    for (const { index, id, uscc } of notPlain) {
-      this.targets[index] = { ...this.targets[index]!, id: decode(id), uscc: decode(uscc) };
+    this.targets.length = this.count;
+    return this.finish(await this.hasher.finish()).snapshot;
+  }
+
+  /**
+   * build() and runDraw() in one: the draw runs on the targets while the hasher thread finishes, and its
+   * result takes the hash once there is one. The outcome is exactly runDraw(await build(), …)'s, also when
+   * build() takes the slow way or either throws: a draw made before the snapshot turned out to need the
+   * slow way is dropped, and the draw is made again on what build() gives.
+   */
+  async buildAndDraw(rules: DrawRules, seed: string, outsideRandomness?: string): Promise<{ snapshot: BuiltSnapshot; result: DrawResult }> {
+    if (this.built) throw new Error('SnapshotBuilder: build() called twice');
+    this.built = true;
+    this.targets.length = this.count;
+    const finishing = this.hasher.finish();
+    let early: { result: DrawResult } | { error: unknown } | undefined;
+    if (this.fast) {
+      // Sealed with a placeholder for the hash, which nothing in the draw reads but the result.
+      try {
+        early = { result: runDraw(this.seal(''), rules, seed, outsideRandomness) };
+      } catch (error) {
+        early = { error };
+      }
     }
-    const count = this.targets.length;
-    if (this.fast && inOrder && notPlain.length === 0) {
-      return sealSnapshot({ targets: this.targets, officers: this.officers, conflicts: this.conflicts }, hash, {
-        targetColumns: { inspections: this.inspections.subarray(0, count), flagMasks: this.flagMasks.subarray(0, count) },
-        conflictOfficersByEntity: this.conflictOfficers,
-      });
-    }
-    const prepared = prepareSnapshot({ targets: this.targets, officers: this.givenOfficers, conflicts: this.givenConflicts });
-    return sealSnapshot(prepared, hashPreparedSnapshot(prepared));
+    const { snapshot, asMade } = this.finish(await finishing);
+    if (early === undefined || !asMade) return { snapshot, result: runDraw(snapshot, rules, seed, outsideRandomness) };
+    if ('error' in early) throw early.error;
+    return { snapshot, result: { ...early.result, snapshotHash: snapshot.snapshotHash } };
+  }
+
+  /** The snapshot, once the hasher has done: the targets as made (`asMade`) when all went as it should, else the slow way. */
+  private finish({ hash, notPlain, inOrder }: HasherResult): { snapshot: BuiltSnapshot; asMade: boolean } {
+    if (this.fast && inOrder && notPlain.length === 0) return { snapshot: this.seal(hash), asMade: true };
+    // The targets may already be sealed (buildAndDraw): the ones to decode again go into a copy.
+    const targets = notPlain.length > 0 ? [...this.targets] : this.targets;
+    for (const { index, id, uscc } of notPlain) targets[index] = { ...targets[index]!, id: decode(id), uscc: decode(uscc) };
+    const prepared = prepareSnapshot({ targets, officers: this.givenOfficers, conflicts: this.givenConflicts });
+    return { snapshot: sealSnapshot(prepared, hashPreparedSnapshot(prepared)), asMade: false };
+  }
+
+  private seal(hash: string): BuiltSnapshot {
+    const count = this.count;
+    return sealSnapshot({ targets: this.targets, officers: this.officers, conflicts: this.conflicts }, hash, {
+      targetColumns: { inspections: this.inspections.subarray(0, count), flagMasks: this.flagMasks.subarray(0, count) },
+      conflictOfficersByEntity: this.conflictOfficers,
+    });
   }
 
   /** Makes the batch's targets and their columns, after those made before. */
@@ -256,7 +293,7 @@ export class SnapshotBuilder {
     const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const targets = this.targets;
-    let number = targets.length;
+    let number = this.count;
     if (number + count > this.inspections.length) this.grow(number + count);
     const inspectionColumn = this.inspections;
     const maskColumn = this.flagMasks;
@@ -276,12 +313,13 @@ export class SnapshotBuilder {
         throw new RangeError('SnapshotBuilder: a target refers to a category, street or flag mask it was not given');
       }
       const inspectionsThisYear = view.getUint32(usccEnd + 8);
-      targets.push({ id, uscc, category, street, inspectionsThisYear, riskFlags });
+      targets[number] = { id, uscc, category, street, inspectionsThisYear, riskFlags };
       inspectionColumn[number] = inspectionsThisYear;
       maskColumn[number] = mask;
       number += 1;
       at = usccEnd + 13;
     }
+    this.count = number;
   }
 
   private grow(size: number): void {

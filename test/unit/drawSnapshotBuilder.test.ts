@@ -43,6 +43,11 @@ const rules: DrawRules = {
 
 /** The targets handed over as a reader would: packed into small batches, the category and street lists growing as values turn up. */
 async function build(targets: readonly DrawTarget[], officers: DrawOfficer[], conflicts: DrawConflict[], hashInWorker = false) {
+  return filled(targets, officers, conflicts, hashInWorker).build();
+}
+
+/** A builder given the targets, not yet built. */
+function filled(targets: readonly DrawTarget[], officers: DrawOfficer[], conflicts: DrawConflict[], hashInWorker = false) {
   // Fewer expected targets than come: the builder's columns have to grow.
   const builder = new SnapshotBuilder(officers, conflicts, { hashInWorker, expectedTargets: 3 });
   const categories: string[] = [];
@@ -60,7 +65,7 @@ async function build(targets: readonly DrawTarget[], officers: DrawOfficer[], co
     writer.add(idBytes, 2, idBytes.length, usccBytes, 0, usccBytes.length, c, s, inspectionsThisYear, mask);
   }
   writer.flush();
-  return builder.build();
+  return builder;
 }
 
 async function rejection(action: () => Promise<unknown>): Promise<Error> {
@@ -164,6 +169,29 @@ describe('R20 a snapshot built from bytes is the snapshot itself', () => {
     const built = await build([...targets].reverse(), [...officers].reverse(), [...conflicts, ...conflicts].reverse());
     expect(built.snapshotHash).toBe(snapshotHash(snapshot));
     expect(runDraw(built, rules, 'seed')).toEqual(runDraw(snapshot, rules, 'seed'));
+  });
+
+  it('R20 buildAndDraw gives what build and runDraw give, the fast way, the slow way and when either throws', async () => {
+    const plain = range(300).map((n) => target(n));
+    const cases: [string, DrawTarget[], DrawOfficer[], DrawRules][] = [
+      ['in order', plain, officers, rules],
+      ['out of order', [...plain].reverse(), officers, rules],
+      ['not plain ASCII', plain.map((t, n) => (n === 7 ? { ...t, id: `${t.id} ü` } : t)), officers, rules],
+      ['a repeated id', [...plain.slice(0, 10), ...plain.slice(9)], officers, rules],
+      ['a faulty officer', plain, [...officers, officer(2)], rules],
+      ['too few eligible targets', plain, officers, { ...rules, targetCount: 5_000 }],
+    ];
+    for (const [name, targets, roll, drawRules] of cases) {
+      for (const hashInWorker of [false, true]) {
+        const outcome = async (run: () => Promise<unknown>) => run().then((value) => ({ value }), (error: Error) => ({ error: `${error.constructor.name}: ${error.message}` }));
+        const expected = await outcome(async () => {
+          const snapshot = await build(targets, roll, conflicts, hashInWorker);
+          return { snapshot, result: runDraw(snapshot, drawRules, 'seed', 'lottery') };
+        });
+        const actual = await outcome(() => filled(targets, roll, conflicts, hashInWorker).buildAndDraw(drawRules, 'seed', 'lottery'));
+        expect(actual, name).toEqual(expected);
+      }
+    }
   });
 
   it('R20 refuses what prepareSnapshot refuses, with the same problems', async () => {
