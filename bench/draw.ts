@@ -29,7 +29,6 @@ import { buildSync } from 'esbuild';
 import pg from 'pg';
 import {
   riskFlags,
-  runDraw,
   snapshotHash,
   SnapshotBuilder,
   type DrawConflict,
@@ -631,6 +630,9 @@ class EntityRecords {
 // BigUint64Array's halves as Uint32Array words: which one is the low half depends on the platform.
 const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
 
+/** The sort keys of one bucket at a time: one array for them all rather than fresh memory for each. */
+let sortScratch = new BigUint64Array(0);
+
 /**
  * Where a bucket's records start, in ascending id order. Each record becomes one unsigned 64-bit key, the
  * id's first 64 − b bits followed by the record's number in b bits, and BigUint64Array sorts those natively
@@ -642,8 +644,9 @@ function offsetsInIdOrder({ keys, count, bytes }: EntityBucket): Uint32Array {
   const bits = Math.max(1, Math.ceil(Math.log2(count + 1)));
   if (bits > 31) throw new Error(`too many entities to sort: ${count}`);
   const numberMask = (1 << bits) - 1;
-  const sortKeys = new BigUint64Array(count);
-  const halves = new Uint32Array(sortKeys.buffer);
+  if (sortScratch.length < count) sortScratch = new BigUint64Array(Math.ceil(1.25 * count));
+  const sortKeys = sortScratch.subarray(0, count);
+  const halves = new Uint32Array(sortScratch.buffer);
   for (let record = 0; record < count; record += 1) {
     halves[2 * record + 1 - LOW_HALF] = keys[KEY_WORDS * record]!;
     halves[2 * record + LOW_HALF] = ((keys[KEY_WORDS * record + 1]! & ~numberMask) | record) >>> 0;
@@ -932,9 +935,10 @@ type ReadTimeline = Record<string, number>;
 /**
  * Reads the snapshot: officers and then conflicts on the main thread's connection, the entities through
  * the reader, whose batches go into the engine's SnapshotBuilder as they come (it hashes them in a thread
- * of its own). Batches that come before the officers and conflicts are in wait for them.
+ * of its own). Batches that come before the officers and conflicts are in wait for them. Answers the
+ * builder once every target is in it: its hasher may still be at work.
  */
-async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: ReadTimeline): Promise<DrawSnapshot> {
+async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: ReadTimeline): Promise<SnapshotBuilder> {
   const started = performance.now();
   const mark = (name: string) => (timeline[name] = Math.round(performance.now() - started));
   const readerMark = (name: string, readerCpuMs: number) => {
@@ -994,9 +998,7 @@ async function readSnapshot(client: pg.Client, reader: EntityReader, timeline: R
   await entityRead;
   // The reader's work is done: its thread and connections go now rather than sit on memory through the draw.
   void reader.close();
-  const snapshot = await builder.build();
-  mark('snapshotBuiltMs');
-  return snapshot;
+  return builder;
 }
 
 // ─── Memory ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -1166,10 +1168,11 @@ async function main() {
     if (profiling) console.error(`timed part from ${process.hrtime.bigint() / 1000n}`);
     const readStarted = performance.now();
     const timeline: ReadTimeline = {};
-    const snapshot = await readSnapshot(builder, reader, timeline);
+    const snapshotBuilder = await readSnapshot(builder, reader, timeline);
     const readMs = performance.now() - readStarted;
     const drawStarted = performance.now();
-    const result = runDraw(snapshot, rules, seed, outsideRandomness);
+    // build() then runDraw(), but drawing while the builder's hasher thread finishes (the same result).
+    const { snapshot, result } = await snapshotBuilder.buildAndDraw(rules, seed, outsideRandomness);
     const drawMs = performance.now() - drawStarted;
     if (profiling) console.error(`timed part to ${process.hrtime.bigint() / 1000n}`);
     const totalMs = readMs + drawMs;
