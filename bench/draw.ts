@@ -16,6 +16,8 @@
 //   npm run bench:draw
 //   npm run bench:draw -- --entities 100000 --officers 500 --conflicts 10000 --targets 2000   # a smaller run
 //   npm run bench:draw -- --skip-naive   # the fast path only (and its checks), for trying changes: no naive figures
+//   BENCH_DRAW_MARKS=1 npm run bench:draw -- --skip-naive   # also prints the timed part's bounds (µs, monotonic
+//                                                           # clock) on stderr, to cut a profiler's record to them
 //
 // Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL); the database
 // `bench_draw_<timestamp>` it creates is dropped at the end, also on failure.
