@@ -67,9 +67,9 @@ export interface Recusals {
 }
 
 /**
- * The recusals of the qualified officers. From `precomputed` (conflictOfficersByEntity of the same officers
- * and conflicts) when given: the same lists, found without walking the conflicts again, and without copying
- * the lists that hold no officer who is not qualified (most of them).
+ * The recusals of the qualified officers: conflictOfficersByEntity of the same officers and conflicts (or
+ * `precomputed`, that map made while the targets were read) without the officers who are not qualified; the
+ * lists that hold none of those (most of them) are used as they are, not copied.
  */
 export function recusalsByEntity(
   officers: readonly DrawOfficer[],
@@ -77,20 +77,7 @@ export function recusalsByEntity(
   conflicts: readonly DrawConflict[],
   precomputed?: ReadonlyMap<string, readonly number[]>,
 ): Recusals {
-  if (precomputed !== undefined) return qualifiedOnly(precomputed, classification);
-  const qualifiedIndex = new Map<string, number>();
-  for (const index of classification.qualified) qualifiedIndex.set(officers[index]!.id, index);
-  const byEntity = new Map<string, number[]>();
-  for (const conflict of conflicts) {
-    const officer = qualifiedIndex.get(conflict.officerId);
-    if (officer === undefined) continue;
-    const list = byEntity.get(conflict.entityId);
-    if (list === undefined) byEntity.set(conflict.entityId, [officer]);
-    else list.push(officer);
-  }
-  let most = 0;
-  for (const list of byEntity.values()) most = Math.max(most, list.length);
-  return { get: (entityId) => byEntity.get(entityId), forEach: (callback) => byEntity.forEach(callback), most };
+  return qualifiedOnly(precomputed ?? conflictOfficersByEntity(officers, conflicts), classification);
 }
 
 /** The lists of `byEntity` without the officers who are not qualified (a list left empty counts as none). */
