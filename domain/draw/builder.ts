@@ -1,9 +1,9 @@
 // Building a snapshot from the bytes a reader already holds (rows of a binary COPY, say), instead of handing
 // runDraw a million targets as strings that it would encode to UTF-8 again, one character at a time, to hash
 // them. The reader hands the targets over in id order as batches of bytes (TargetBatch; TargetBatchWriter
-// packs them). The builder decodes each batch into the snapshot's targets and hashes the very same bytes,
-// laid out as canonical JSON by targetJson.mjs, optionally in a worker thread of its own, so that the
-// hashing runs beside the decoding. Both sides are this module's code working on one batch, so the hash is
+// packs them). The builder keeps each batch as it is (TargetRows: a target becomes an object only when
+// asked for) and hashes the very same bytes, laid out as canonical JSON by targetJson.mjs, optionally in a
+// worker thread of its own, so that the hashing runs beside the reading. Both sides are this module's code working on one batch, so the hash is
 // the snapshot's by construction; the hasher also checks, on the bytes, that the ids come in strictly
 // ascending order.
 //
@@ -19,7 +19,6 @@ import type { FieldProblem } from '../errors';
 import {
   hashPreparedSnapshot,
   inIdOrder,
-  latin1,
   prepareConflicts,
   prepareOfficers,
   prepareSnapshot,
@@ -29,9 +28,9 @@ import {
 } from './canonical';
 import { runDraw } from './engine';
 import { createTargetHasher } from './targetJson.mjs';
-import { riskFlagSets } from './targets';
+import { TargetRows } from './targetRows';
 import { conflictOfficersByEntity } from './teams';
-import { riskFlags, type DrawConflict, type DrawOfficer, type DrawResult, type DrawRules, type DrawTarget } from './types';
+import { riskFlags, type DrawConflict, type DrawOfficer, type DrawResult, type DrawRules } from './types';
 
 /**
  * Targets as bytes. Each is, big-endian: the id's length in bytes (u16) and the id in UTF-8, the credit
@@ -168,13 +167,6 @@ function hasherInWorker(): Hasher {
   };
 }
 
-/** UTF-8 bytes as a string; through Latin-1 when they are ASCII, which reads them the same and faster. */
-function decode(bytes: Uint8Array): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const byte of bytes) if (byte >= 0x80) return buffer.toString('utf8');
-  return latin1(buffer, 0, buffer.length);
-}
-
 export interface SnapshotBuilderOptions {
   /**
    * Hash in a worker thread, beside the decoding. Not in a process whose native modules cannot share it
@@ -191,12 +183,8 @@ export interface SnapshotBuilderOptions {
  */
 export class SnapshotBuilder {
   private readonly hasher: Hasher;
-  /** Room for the expected number of targets, made at once rather than grown (each growth a fresh copy). */
-  private readonly targets: DrawTarget[];
-  private count = 0;
-  /** The targets' inspections and flag masks, as they come (see TargetColumns). */
-  private inspections: Uint32Array;
-  private flagMasks: Uint8Array;
+  /** The targets as they came, with room for the expected number made at once rather than grown. */
+  private readonly rows: TargetRows;
   private readonly officers: readonly DrawOfficer[];
   private readonly conflicts: readonly DrawConflict[];
   private readonly conflictOfficers: ReadonlyMap<string, readonly number[]> | undefined;
@@ -216,10 +204,7 @@ export class SnapshotBuilder {
     this.conflicts = prepareConflicts(givenConflicts, problems);
     this.fast = problems.length === 0;
     this.hasher = options.hashInWorker ? hasherInWorker() : hasherHere();
-    const expected = Math.max(16, Math.min(options.expectedTargets ?? 0, 1 << 26));
-    this.targets = new Array<DrawTarget>(expected);
-    this.inspections = new Uint32Array(expected);
-    this.flagMasks = new Uint8Array(expected);
+    this.rows = new TargetRows(Math.max(16, Math.min(options.expectedTargets ?? 0, 1 << 26)));
     if (this.fast) {
       this.hasher.head(snapshotHead(this.officers, this.conflicts));
       this.conflictOfficers = conflictOfficersByEntity(this.officers, this.conflicts);
@@ -229,7 +214,8 @@ export class SnapshotBuilder {
   /** The next targets; `categories` and `streets` are what the batch's indices refer to, and may only grow. */
   addTargets(batch: TargetBatch, categories: readonly string[], streets: readonly string[]): void {
     if (this.built) throw new Error('SnapshotBuilder: targets added after build()');
-    this.decode(batch, categories, streets);
+    this.sendStrings(categories, streets);
+    this.rows.add(batch.bytes, batch.count, batch.offsets, categories, streets);
     // Offsets count from the start of `bytes`, which a copy keeps.
     const whole = batch.bytes.byteOffset === 0 ? batch.bytes : batch.bytes.slice();
     this.hasher.batch(whole, batch.count, batch.offsets);
@@ -238,7 +224,6 @@ export class SnapshotBuilder {
   async build(): Promise<BuiltSnapshot> {
     if (this.built) throw new Error('SnapshotBuilder: build() called twice');
     this.built = true;
-    this.targets.length = this.count;
     return this.finish(await this.hasher.finish()).snapshot;
   }
 
@@ -251,7 +236,6 @@ export class SnapshotBuilder {
   async buildAndDraw(rules: DrawRules, seed: string, outsideRandomness?: string): Promise<{ snapshot: BuiltSnapshot; result: DrawResult }> {
     if (this.built) throw new Error('SnapshotBuilder: build() called twice');
     this.built = true;
-    this.targets.length = this.count;
     const finishing = this.hasher.finish();
     let early: { result: DrawResult } | { error: unknown } | undefined;
     if (this.fast) {
@@ -268,68 +252,21 @@ export class SnapshotBuilder {
     return { snapshot, result: { ...early.result, snapshotHash: snapshot.snapshotHash } };
   }
 
-  /** The snapshot, once the hasher has done: the targets as made (`asMade`) when all went as it should, else the slow way. */
+  /** The snapshot, once the hasher has done: the targets as they came (`asMade`) when all went as it should, else the slow way. */
   private finish({ hash, notPlain, inOrder }: HasherResult): { snapshot: BuiltSnapshot; asMade: boolean } {
     if (this.fast && inOrder && notPlain.length === 0) return { snapshot: this.seal(hash), asMade: true };
-    // The targets may already be sealed (buildAndDraw): the ones to decode again go into a copy.
-    const targets = notPlain.length > 0 ? [...this.targets] : this.targets;
-    for (const { index, id, uscc } of notPlain) targets[index] = { ...targets[index]!, id: decode(id), uscc: decode(uscc) };
-    const prepared = prepareSnapshot({ targets, officers: this.givenOfficers, conflicts: this.givenConflicts });
+    const prepared = prepareSnapshot({ targets: this.rows.all(), officers: this.givenOfficers, conflicts: this.givenConflicts });
     return { snapshot: sealSnapshot(prepared, hashPreparedSnapshot(prepared)), asMade: false };
   }
 
+  /** The draw reads the targets from their rows; the snapshot's `targets` are made only if someone asks. */
   private seal(hash: string): BuiltSnapshot {
-    const count = this.count;
-    return sealSnapshot({ targets: this.targets, officers: this.officers, conflicts: this.conflicts }, hash, {
-      targetColumns: { inspections: this.inspections.subarray(0, count), flagMasks: this.flagMasks.subarray(0, count) },
+    const rows = this.rows;
+    return sealSnapshot({ targets: () => rows.all(), officers: this.officers, conflicts: this.conflicts }, hash, {
+      targetSource: rows,
+      targetColumns: { inspections: rows.inspections, flagMasks: rows.flagMasks },
       conflictOfficersByEntity: this.conflictOfficers,
     });
-  }
-
-  /** Makes the batch's targets and their columns, after those made before. */
-  private decode(batch: TargetBatch, categories: readonly string[], streets: readonly string[]): void {
-    this.sendStrings(categories, streets);
-    const { bytes, count, offsets } = batch;
-    const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const targets = this.targets;
-    let number = this.count;
-    if (number + count > this.inspections.length) this.grow(number + count);
-    const inspectionColumn = this.inspections;
-    const maskColumn = this.flagMasks;
-    let at = 0;
-    for (let index = 0; index < count; index += 1) {
-      if (offsets !== undefined) at = offsets[index]!;
-      // Read as Latin-1 for now: exact for ASCII, and the hasher names the targets that are not.
-      const idEnd = at + 2 + view.getUint16(at);
-      const id = latin1(source, at + 2, idEnd);
-      const usccEnd = idEnd + 2 + view.getUint16(idEnd);
-      const uscc = latin1(source, idEnd + 2, usccEnd);
-      const category = categories[view.getUint32(usccEnd)];
-      const street = streets[view.getUint32(usccEnd + 4)];
-      const mask = bytes[usccEnd + 12]!;
-      const riskFlags = riskFlagSets[mask];
-      if (category === undefined || street === undefined || riskFlags === undefined) {
-        throw new RangeError('SnapshotBuilder: a target refers to a category, street or flag mask it was not given');
-      }
-      const inspectionsThisYear = view.getUint32(usccEnd + 8);
-      targets[number] = { id, uscc, category, street, inspectionsThisYear, riskFlags };
-      inspectionColumn[number] = inspectionsThisYear;
-      maskColumn[number] = mask;
-      number += 1;
-      at = usccEnd + 13;
-    }
-    this.count = number;
-  }
-
-  private grow(size: number): void {
-    const length = Math.max(size, 2 * this.inspections.length);
-    const inspections = new Uint32Array(length);
-    inspections.set(this.inspections);
-    this.inspections = inspections;
-    const flagMasks = new Uint8Array(length);
-    flagMasks.set(this.flagMasks);
-    this.flagMasks = flagMasks;
   }
 
   private sendStrings(categories: readonly string[], streets: readonly string[]): void {

@@ -14,6 +14,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { FieldProblem } from '../errors';
 import { invalidDraw } from './errors';
 import { CATEGORY_PIECES, inspectionSegment, STREET_PIECES } from './targetJson.mjs';
+import type { TargetSource } from './targetRows';
 import { riskFlags, type DrawConflict, type DrawOfficer, type DrawSnapshot, type DrawTarget } from './types';
 
 const TARGET_KEYS = ['category', 'id', 'inspectionsThisYear', 'riskFlags', 'street', 'uscc'] as const;
@@ -196,24 +197,38 @@ export interface BuiltSnapshot extends DrawSnapshot {
 
 /**
  * What SnapshotBuilder worked out beside a built snapshot, for the draw to use instead of working it out
- * again: its targets' columns (targets.ts) and who declared a conflict with which entity (teams.ts).
+ * again: its targets one at a time (targetRows.ts), their columns (targets.ts) and who declared a conflict
+ * with which entity (teams.ts).
  */
 export interface BuiltSnapshotExtras {
+  targetSource?: TargetSource;
   targetColumns?: { inspections: Uint32Array; flagMasks: Uint8Array };
   conflictOfficersByEntity?: ReadonlyMap<string, readonly number[]>;
 }
 
 const builtSnapshots = new WeakMap<object, BuiltSnapshotExtras>();
 
-export function sealSnapshot(prepared: PreparedSnapshot, hash: string, extras: BuiltSnapshotExtras = {}): BuiltSnapshot {
-  const snapshot: BuiltSnapshot = Object.freeze({
-    targets: Object.freeze(prepared.targets) as DrawTarget[],
+/**
+ * Seals a prepared snapshot with its hash. Its targets may be given as a function that makes them: they are
+ * then made the first time `targets` is read, and not at all by a draw that has them from `extras`.
+ */
+export function sealSnapshot(
+  prepared: Omit<PreparedSnapshot, 'targets'> & { targets: readonly DrawTarget[] | (() => readonly DrawTarget[]) },
+  hash: string,
+  extras: BuiltSnapshotExtras = {},
+): BuiltSnapshot {
+  const { targets } = prepared;
+  let made: DrawTarget[] | undefined = typeof targets === 'function' ? undefined : (Object.freeze(targets) as DrawTarget[]);
+  const snapshot = {
+    get targets(): DrawTarget[] {
+      return (made ??= Object.freeze((targets as () => readonly DrawTarget[])()) as DrawTarget[]);
+    },
     officers: Object.freeze(prepared.officers) as DrawOfficer[],
     conflicts: Object.freeze(prepared.conflicts) as DrawConflict[],
     snapshotHash: hash,
-  });
+  };
   builtSnapshots.set(snapshot, extras);
-  return snapshot;
+  return Object.freeze(snapshot);
 }
 
 /** The hash of a snapshot sealed by sealSnapshot; undefined for any other object, whatever fields it has. */

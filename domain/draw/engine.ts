@@ -13,6 +13,7 @@ import {
 import { commit, mixSeed } from './commitment';
 import { DrawInfeasibleError, invalidDraw } from './errors';
 import { DrawRandom } from './random';
+import { targetsOf, type TargetSource } from './targetRows';
 import { effectiveRules, rulesHash } from './rules';
 import { classifyTargets, eligibilityReason, selectTargets } from './targets';
 import { assignTeams, classifyOfficers, recusalsByEntity, type OfficerClassification, type Recusals } from './teams';
@@ -22,7 +23,6 @@ import {
   type DrawResult,
   type DrawRules,
   type DrawSnapshot,
-  type DrawTarget,
   type EffectiveDrawRules,
 } from './types';
 
@@ -62,7 +62,8 @@ function draw(
   outsideRandomness: string | undefined,
   extras: BuiltSnapshotExtras = {},
 ): DrawResult {
-  const { targets, officers } = prepared;
+  const targets = extras.targetSource ?? targetsOf(prepared.targets);
+  const { officers } = prepared;
 
   // Every check that can refuse the draw comes before the first random number and depends on the
   // directories only: a refusal then says nothing about the seed, and cannot be used to try seeds
@@ -78,12 +79,12 @@ function draw(
 
   const seedMix = mixSeed(seed, outsideRandomness);
   const selected = selectTargets(targets, eligibleTargets, effective, new DrawRandom(seedMix, 'targets'));
-  const entityIds = selected.map((pick) => targets[pick.index]!.id);
+  const entityIds = selected.map((pick) => targets.idAt(pick.index));
   const assignment = assignTeams(entityIds, officers, officerClasses, recusals, effective, new DrawRandom(seedMix, 'teams'));
 
   const officerIds = (indices: readonly number[]) => indices.map((index) => officers[index]!.id).sort(compareIds);
   const picks = selected.map((pick, at) => {
-    const target = targets[pick.index]!;
+    const target = targets.at(pick.index);
     const weight = eligibleTargets.weights[pick.index]!;
     return {
       entityId: target.id,
@@ -173,7 +174,7 @@ function notEnoughOfficers(rules: EffectiveDrawRules, onRoll: number, classes: O
 
 /** Refuses the draw if any eligible target could not be given a full team without breaking R10. */
 function refuseUnstaffable(
-  targets: readonly DrawTarget[],
+  targets: TargetSource,
   weights: Float64Array,
   recusals: Recusals,
   qualified: number,
@@ -205,12 +206,12 @@ function refuseUnstaffable(
   );
 }
 
-function indexOfId(sorted: readonly { id: string }[], id: string): number {
+function indexOfId(sorted: TargetSource, id: string): number {
   let low = 0;
   let high = sorted.length - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
-    const found = sorted[middle]!.id;
+    const found = sorted.idAt(middle);
     if (found === id) return middle;
     if (found < id) low = middle + 1;
     else high = middle - 1;

@@ -13,6 +13,7 @@
 // heap: O(n log k). Picks are listed by descending key, which is the order such successive picks come in.
 
 import type { DrawRandom } from './random';
+import type { TargetSource } from './targetRows';
 import { riskFlagLabels, riskFlags, type DrawTarget, type EffectiveDrawRules, type RiskFlag, type Stratum } from './types';
 
 /** The risk flags of each mask (bit i standing for riskFlags[i]), as one shared, frozen, sorted array per mask. */
@@ -47,7 +48,7 @@ export function riskWeight(flags: readonly RiskFlag[], rules: EffectiveDrawRules
   return weight;
 }
 
-export function classifyTargets(targets: readonly DrawTarget[], rules: EffectiveDrawRules, columns?: TargetColumns): TargetClassification {
+export function classifyTargets(targets: TargetSource, rules: EffectiveDrawRules, columns?: TargetColumns): TargetClassification {
   if (columns !== undefined) return classifyColumns(columns, rules);
   const weights = new Float64Array(targets.length);
   const notYet = new Int32Array(targets.length);
@@ -57,7 +58,7 @@ export function classifyTargets(targets: readonly DrawTarget[], rules: Effective
   let overLimitExcluded = 0;
   let overLimitRiskFlagged = 0;
   for (let index = 0; index < targets.length; index += 1) {
-    const target = targets[index]!;
+    const target = targets.at(index);
     const flagged = target.riskFlags.length > 0;
     if (target.inspectionsThisYear >= rules.maxRandomInspectionsPerYear) {
       if (!flagged) {
@@ -193,7 +194,7 @@ export interface TargetPick {
  * considered; otherwise all eligible entities form one pool. Either way each pick keeps its own stratum.
  */
 export function selectTargets(
-  targets: readonly DrawTarget[],
+  targets: TargetSource,
   classification: TargetClassification,
   rules: EffectiveDrawRules,
   random: DrawRandom,
@@ -206,7 +207,7 @@ export function selectTargets(
     const wanted = rules.targetCount - picks.length;
     if (wanted === 0) break;
     for (const index of sampleWeighted(pool, classification.weights, wanted, random)) {
-      picks.push({ index, stratum: targets[index]!.inspectionsThisYear === 0 ? 'not_yet_inspected' : 'already_inspected' });
+      picks.push({ index, stratum: targets.at(index).inspectionsThisYear === 0 ? 'not_yet_inspected' : 'already_inspected' });
     }
   }
   return picks;

@@ -98,8 +98,9 @@ describe('R20 a snapshot built from bytes is the snapshot itself', () => {
     for (const hashInWorker of [false, true]) {
       const built = await build(snapshot.targets, officers, conflicts, hashInWorker);
       expect(built.snapshotHash).toBe(snapshotHash(snapshot));
-      expect(built.targets).toEqual(snapshot.targets);
+      // Drawn first, from the targets as they came, before anything asks for them as objects.
       expect(runDraw(built, rules, 'seed', 'lottery')).toEqual(runDraw(snapshot, rules, 'seed', 'lottery'));
+      expect(built.targets).toEqual(snapshot.targets);
       expect(Object.isFrozen(built.targets)).toBe(true);
     }
   });
@@ -120,6 +121,16 @@ describe('R20 a snapshot built from bytes is the snapshot itself', () => {
     const result = runDraw(built, many, 'seed', 'lottery');
     expect(result).toEqual(runDraw(snapshot, many, 'seed', 'lottery'));
     expect(result.picks.some((pick) => pick.recusals.length > 0)).toBe(true);
+  });
+
+  it('R10 refuses, naming the target, a draw where a target cannot be staffed without a conflicted officer, as for the plain snapshot', async () => {
+    const roll = range(3).map((n) => officer(n));
+    const targets = range(600).map((n) => target(n));
+    const declared = [{ officerId: 'O001', entityId: target(400).id }, { officerId: 'O002', entityId: target(400).id }];
+    const built = await build(targets, roll, declared);
+    const expected = thrown(() => runDraw({ targets, officers: roll, conflicts: declared }, rules, 'seed'));
+    expect(expected.message).toContain(target(400).id);
+    expect(thrown(() => runDraw(built, rules, 'seed')).message).toBe(expected.message);
   });
 
   it('R20 holds for ids and credit codes with any mix of characters, and large counts', async () => {
