@@ -13,7 +13,7 @@ import * as messages from '../../workflows/caseMessages';
 import { DomainError } from '../../domain/errors';
 import type { Role } from '../../domain/inspectionCase';
 import { actorOf, principalOf, seesOnlyOwnCases, type ApiDependencies } from '../context';
-import { route, type Route } from '../http';
+import { pageQuery, route, type Route } from '../http';
 import { idParams } from './entities';
 
 const required = { error: '必填 / required' };
@@ -131,8 +131,7 @@ const listQuery = z.strictObject({
   year: z.coerce.number().int().min(2000).max(2100).optional().meta({ description: '立案年度 / opened in this year' }),
   escalated: z.enum(['true', 'false']).transform((value) => value === 'true').optional().meta({ description: '回访逾期已督办 / revisit late and escalated' }),
   itemCode: z.string().trim().min(1).max(50).optional().meta({ description: '检查事项 / the latest inspection result covered this item' }),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  ...pageQuery(200),
 });
 
 const actionResponses = {
