@@ -13,12 +13,12 @@ import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freePort, startProcess, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
+import { freePort, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
 import { loadConfig } from '../config';
 import { DEFAULT_TASK_QUEUE } from '../config/temporal';
 import { migrateDatabase } from '../infra/migrate';
 import { connectClient, waitForWorker } from '../infra/temporalConnection';
-import { projectRoot } from '../infra/paths';
+import { startRole, type RoleName } from '../infra/roles';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 import { usccCheckCharacter } from '../domain/uscc';
 
@@ -127,14 +127,14 @@ async function main() {
     ACCESS_TOKEN_TTL_SECONDS: '86400',
   };
   const children: ManagedProcess[] = [];
-  const role = (name: string, entry: string) => {
+  const role = (name: RoleName) => {
     const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-    const child = startProcess(name, process.execPath, [...profile, '--import', 'tsx', entry], { cwd: projectRoot, env });
+    const child = startRole(name, { env, nodeArgs: profile });
     children.push(child);
     return child;
   };
-  const worker = role('worker', 'worker.ts');
-  const apiProcess = role('api', 'api/server.ts');
+  const worker = role('worker');
+  const apiProcess = role('api');
   const base = `http://127.0.0.1:${apiPort}`;
   await waitUntilReady(apiProcess, () => json(base, 'GET', '/health'));
   const client = await connectClient({ ...loadConfig({}), TEMPORAL_ADDRESS: temporal.address });

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { exitOnStartupError, loadConfig } from '../config';
 import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
-import { portIsFree, startProcess, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
+import { portIsFree, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
 import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
 import { projectRoot } from '../infra/paths';
+import { startRole, type RoleName } from '../infra/roles';
 import { connectClient, waitForWorker } from '../infra/temporalConnection';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 
@@ -75,8 +76,8 @@ async function main(): Promise<void> {
 
   const authTokenSecret = config.AUTH_TOKEN_SECRET ?? developmentSecret(dataDir);
   const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, AUTH_TOKEN_SECRET: authTokenSecret };
-  const role = (name: string, entry: string) => {
-    const child = startProcess(name, process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot, env, echo: true });
+  const role = (name: RoleName) => {
+    const child = startRole(name, { env, echo: true });
     child.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(`[start] the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
@@ -85,8 +86,8 @@ async function main(): Promise<void> {
     running.push(child);
     return child;
   };
-  const worker = role('worker', 'worker.ts');
-  const api = role('api', 'api/server.ts');
+  const worker = role('worker');
+  const api = role('api');
 
   const apiUrl = `http://${config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST}:${config.API_PORT}`;
   await waitUntilReady(api, async () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startProcess, type ManagedProcess } from '../../infra/childProcess';
+import { freePort, type ManagedProcess } from '../../infra/childProcess';
 import { waitForWorker } from '../../infra/temporalConnection';
-import { projectRoot } from '../../infra/paths';
+import { startRole } from '../../infra/roles';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporalDevServer';
 import { asCoordinator, asOfficer, eventually, inspectionBody, openComplaintCase } from '../support/fixtures';
 import { call, startTestSystem, type TestSystem } from '../support/system';
@@ -17,8 +17,7 @@ afterAll(async () => {
 
 /** A worker in its own process, as `npm run worker` runs it. */
 function startWorkerProcess(system: TestSystem): ManagedProcess {
-  const worker = startProcess('worker', process.execPath, ['--import', 'tsx', 'worker.ts'], {
-    cwd: projectRoot,
+  const worker = startRole('worker', {
     env: {
       ...process.env,
       DATABASE_URL: system.databaseUrl,
