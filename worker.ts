@@ -1,6 +1,7 @@
 // The worker role: runs case workflows and their activities. `npm run worker` starts one; run several to
 // scale out — they share the task queue.
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { systemClock } from './activities/clock';
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
         : undefined,
     notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL,
   });
-  logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
+  // The heap limit comes from the command line (WORKER_HEAP_LIMIT_MB under `npm start`): say which one applies.
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, heapLimitMb });
   // The worker stops itself on SIGINT/SIGTERM after finishing the tasks in hand.
   await worker.run();
   await connection.close();

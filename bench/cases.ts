@@ -129,7 +129,8 @@ async function main() {
   const children: ManagedProcess[] = [];
   const role = (name: RoleName) => {
     const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-    const child = startRole(name, { env, nodeArgs: profile });
+    const heapLimitMb = name === 'worker' ? loadConfig(env).WORKER_HEAP_LIMIT_MB : undefined;
+    const child = startRole(name, { env, nodeArgs: profile, heapLimitMb });
     children.push(child);
     return child;
   };

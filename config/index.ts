@@ -86,6 +86,11 @@ const envSchema = z.object({
   // heap is not. A real case is touched days apart, so it is replayed whatever the size; 100 holds every case
   // that 50 officers work on at once (bench/cases 1,000 x 50: peak RSS 437 MB at 200, 395 MB at 100).
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  // The worker's V8 old-space limit, given by `npm start` as --max-old-space-size (it cannot be set once Node
+  // runs). With Node's default (a quarter of this machine's memory) V8 let the heap grow to ~200 MB of mostly
+  // garbage during bursts; bench/cases 2,000 x 50 peaked at 479 MB RSS, and at 334 MB with a limit of 160.
+  // The live heap after a collection stayed under 80 MB at 50 clients.
+  WORKER_HEAP_LIMIT_MB: z.coerce.number().int().min(96, 'at least 96').default(192),
 
   // Embedded defaults used by `npm start` when DATABASE_URL / TEMPORAL_ADDRESS are not given.
   DATA_DIR: z.string().min(1).default('.data'),

@@ -5,11 +5,17 @@ import { projectRoot } from './paths';
 export const roleEntries = { worker: 'worker.ts', api: 'api/server.ts' } as const;
 export type RoleName = keyof typeof roleEntries;
 
-export function startRole(
-  role: RoleName,
-  { env, echo, nodeArgs = [] }: { env: NodeJS.ProcessEnv; echo?: boolean; nodeArgs?: string[] },
-): ManagedProcess {
-  return startProcess(role, process.execPath, [...nodeArgs, '--import', 'tsx', roleEntries[role]], {
+export interface RoleOptions {
+  env: NodeJS.ProcessEnv;
+  echo?: boolean;
+  /** V8's old-space limit (WORKER_HEAP_LIMIT_MB for the worker); Node's default when not given. */
+  heapLimitMb?: number;
+  nodeArgs?: string[];
+}
+
+export function startRole(role: RoleName, { env, echo, heapLimitMb, nodeArgs = [] }: RoleOptions): ManagedProcess {
+  const heap = heapLimitMb === undefined ? [] : [`--max-old-space-size=${heapLimitMb}`];
+  return startProcess(role, process.execPath, [...heap, ...nodeArgs, '--import', 'tsx', roleEntries[role]], {
     cwd: projectRoot,
     env,
     echo,

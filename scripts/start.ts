@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const authTokenSecret = config.AUTH_TOKEN_SECRET ?? developmentSecret(dataDir);
   const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, AUTH_TOKEN_SECRET: authTokenSecret };
   const role = (name: RoleName) => {
-    const child = startRole(name, { env, echo: true });
+    const child = startRole(name, { env, echo: true, heapLimitMb: name === 'worker' ? config.WORKER_HEAP_LIMIT_MB : undefined });
     child.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(`[start] the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
