@@ -3,9 +3,9 @@
 // them. The reader hands the targets over in id order as batches of bytes (TargetBatch; TargetBatchWriter
 // packs them). The builder keeps each batch as it is (TargetRows: a target becomes an object only when
 // asked for) and hashes the very same bytes, laid out as canonical JSON by targetJson.mjs, optionally in a
-// worker thread of its own, so that the hashing runs beside the reading. Both sides are this module's code working on one batch, so the hash is
-// the snapshot's by construction; the hasher also checks, on the bytes, that the ids come in strictly
-// ascending order.
+// worker thread of its own, so that the hashing runs beside the reading. Both sides are this module's code
+// working on one batch, so the hash is the snapshot's by construction; the hasher also checks, on the
+// bytes, that the ids come in strictly ascending order.
 //
 // The result is what prepareSnapshot gives for the same records, sealed with the hash snapshotHash
 // computes; runDraw takes it without preparing or hashing it again, and with the targets' inspections and

@@ -15,7 +15,7 @@ import { DrawInfeasibleError, invalidDraw } from './errors';
 import { DrawRandom } from './random';
 import { targetsOf, type TargetSource } from './targetRows';
 import { effectiveRules, rulesHash } from './rules';
-import { classifyTargets, eligibilityReason, selectTargets } from './targets';
+import { classifyTargets, eligibilityReason, selectTargets, stratumOf } from './targets';
 import { assignTeams, classifyOfficers, recusalsByEntity, type OfficerClassification, type Recusals } from './teams';
 import {
   ALGORITHM_VERSION,
@@ -78,17 +78,18 @@ function draw(
   refuseUnstaffable(targets, eligibleTargets.weights, recusals, officerClasses.qualified.length, effective);
 
   const seedMix = mixSeed(seed, outsideRandomness);
-  const selected = selectTargets(targets, eligibleTargets, effective, new DrawRandom(seedMix, 'targets'));
-  const entityIds = selected.map((pick) => targets.idAt(pick.index));
+  const selected = selectTargets(eligibleTargets, effective, new DrawRandom(seedMix, 'targets'));
+  const picked = selected.map((index) => targets.at(index));
+  const entityIds = picked.map((target) => target.id);
   const assignment = assignTeams(entityIds, officers, officerClasses, recusals, effective, new DrawRandom(seedMix, 'teams'));
 
   const officerIds = (indices: readonly number[]) => indices.map((index) => officers[index]!.id).sort(compareIds);
-  const picks = selected.map((pick, at) => {
-    const target = targets.at(pick.index);
-    const weight = eligibleTargets.weights[pick.index]!;
+  const picks = selected.map((index, at) => {
+    const target = picked[at]!;
+    const weight = eligibleTargets.weights[index]!;
     return {
       entityId: target.id,
-      stratum: pick.stratum,
+      stratum: stratumOf(target),
       weight,
       reason: eligibilityReason(target, weight, effective),
       team: officerIds(assignment.teams[at]!),

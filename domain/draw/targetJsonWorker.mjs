@@ -5,8 +5,8 @@ import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createTargetHasher } from './targetJson.mjs';
 
-// Below the thread that feeds it: the builder's caller makes the snapshot's objects meanwhile, and that is
-// what the draw waits for; the hashing, which has less to do, fits in around it. (On Linux a thread's
+// Below the thread that feeds it: the builder's caller reads the rows and then draws meanwhile, and that is
+// what the result waits for; the hashing, which has less to do, fits in around it. (On Linux a thread's
 // priority is its own: pid 0 is this thread. Elsewhere it may not be allowed, and then it stays as it is.)
 try {
   setPriority(0, constants.priority.PRIORITY_BELOW_NORMAL);

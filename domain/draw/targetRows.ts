@@ -20,7 +20,7 @@ export function targetsOf(targets: readonly DrawTarget[]): TargetSource {
 }
 
 /** UTF-8 bytes as a string; through Latin-1 when they are ASCII, which reads them the same and faster. */
-export function decodeText(bytes: Buffer, start: number, end: number): string {
+function decodeText(bytes: Buffer, start: number, end: number): string {
   for (let at = start; at < end; at += 1) if (bytes[at]! >= 0x80) return bytes.toString('utf8', start, end);
   return latin1(bytes, start, end);
 }

@@ -184,31 +184,25 @@ export function sampleWeighted(pool: Int32Array, weights: Float64Array, k: numbe
   return heapIndices;
 }
 
-export interface TargetPick {
-  index: number;
-  stratum: Stratum;
+/** A target's stratum: whether it had been randomly inspected this year before the draw (R5). */
+export function stratumOf(target: DrawTarget): Stratum {
+  return target.inspectionsThisYear === 0 ? 'not_yet_inspected' : 'already_inspected';
 }
 
 /**
- * R5's coverage first: when asked, all of the not-yet-inspected entities are used up before any other is
- * considered; otherwise all eligible entities form one pool. Either way each pick keeps its own stratum.
+ * The picks, as indices of targets in draw order. R5's coverage first: when asked, all of the
+ * not-yet-inspected entities are used up before any other is considered; otherwise all eligible entities
+ * form one pool. Either way each pick keeps its own stratum (stratumOf).
  */
-export function selectTargets(
-  targets: TargetSource,
-  classification: TargetClassification,
-  rules: EffectiveDrawRules,
-  random: DrawRandom,
-): TargetPick[] {
+export function selectTargets(classification: TargetClassification, rules: EffectiveDrawRules, random: DrawRandom): number[] {
   const pools = rules.coverageFirst
     ? [classification.notYetInspected, classification.alreadyInspected]
     : [mergeInOrder(classification.notYetInspected, classification.alreadyInspected)];
-  const picks: TargetPick[] = [];
+  const picks: number[] = [];
   for (const pool of pools) {
     const wanted = rules.targetCount - picks.length;
     if (wanted === 0) break;
-    for (const index of sampleWeighted(pool, classification.weights, wanted, random)) {
-      picks.push({ index, stratum: targets.at(index).inspectionsThisYear === 0 ? 'not_yet_inspected' : 'already_inspected' });
-    }
+    for (const index of sampleWeighted(pool, classification.weights, wanted, random)) picks.push(index);
   }
   return picks;
 }
