@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listNotifications, markNotificationsRead } from '../../services/notifications';
 import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
 
@@ -11,6 +12,18 @@ const notificationSchema = z.object({
   readAt: z.iso.datetime().nullable(),
 });
 
+const notificationId = z.string().regex(/^[1-9]\d{0,17}$/, '通知编号是数字 / a notification id is a number');
+
+const markReadBody = z
+  .strictObject({
+    ids: z.array(notificationId).min(1, '至少一条 / at least one').max(200, '最多 200 条 / at most 200').optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((body) => (body.ids === undefined) !== (body.all === undefined), {
+    path: ['ids'],
+    message: '给出 ids 或 all: true，二者取一 / give either ids or all: true',
+  });
+
 export function notificationRoutes({ db }: ApiDependencies) {
   return [
     route({
@@ -19,29 +32,36 @@ export function notificationRoutes({ db }: ApiDependencies) {
       summary: '我的通知：指派、期限提醒、督办 / My notifications: assignments, reminders, escalations',
       tags: ['notifications'],
       access: 'authenticated',
-      query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-      responses: { 200: { description: 'newest first', schema: z.object({ items: z.array(notificationSchema) }) } },
+      query: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        unread: z.enum(['true', 'false']).default('false').describe('只看未读 / unread only'),
+      }),
+      responses: {
+        200: {
+          description: 'newest first, with the count of unread ones',
+          schema: z.object({ items: z.array(notificationSchema), unreadCount: z.number().int() }),
+        },
+      },
       async handler({ query, req }) {
-        const actor = actorOf(req);
-        // An office's shared inbox (role:coordinator, role:leadership) is read by everyone in that role.
-        const rows = await db.notification.findMany({
-          where: { recipient: { in: [actor.id, ...actor.roles.map((role) => `role:${role}`)] } },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          take: query.limit,
-        });
-        return {
-          status: 200,
-          body: {
-            items: rows.map((row) => ({
-              id: String(row.id),
-              kind: row.kind,
-              caseId: row.caseId,
-              message: row.message,
-              createdAt: row.createdAt.toISOString(),
-              readAt: row.readAt?.toISOString() ?? null,
-            })),
-          },
-        };
+        const body = await listNotifications(db, actorOf(req), { limit: query.limit, unreadOnly: query.unread === 'true' });
+        return { status: 200, body };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/me/notifications/read',
+      summary: '标为已读 / Mark notifications read',
+      tags: ['notifications'],
+      access: 'authenticated',
+      body: markReadBody,
+      responses: {
+        200: { description: 'how many were newly marked, and how many remain unread', schema: z.object({ marked: z.number().int(), unreadCount: z.number().int() }) },
+        404: { description: 'an id is not among your notifications; nothing was marked' },
+        422: { description: 'neither or both of ids and all' },
+      },
+      async handler({ body, req }) {
+        const which = body.ids ? { ids: body.ids } : { all: true as const };
+        return { status: 200, body: await markNotificationsRead(db, actorOf(req), which, new Date()) };
       },
     }),
   ];

@@ -38,3 +38,72 @@ describe('R8 the team is told of its new case', () => {
     expect(await system.db.notification.count({ where: { caseId: opened.id, kind: 'assigned' } })).toBe(2);
   });
 });
+
+describe('R8 an officer works through their notifications', () => {
+  it('R8 marking the assignment read takes it off the unread count and the unread filter, and keeps the time it was first read', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const officer = asOfficer(opened.team[0]!);
+    const before = await call(system.baseUrl, 'GET', '/me/notifications?unread=true', undefined, officer);
+    const assignment = before.body.items.find((item: { caseId: string; kind: string }) => item.caseId === opened.id && item.kind === 'assigned');
+    expect(assignment).toMatchObject({ readAt: null });
+    expect(before.body.unreadCount).toBeGreaterThanOrEqual(1);
+
+    const marked = await call(system.baseUrl, 'POST', '/me/notifications/read', { ids: [assignment.id] }, officer);
+    expect(marked.status).toBe(200);
+    expect(marked.body).toEqual({ marked: 1, unreadCount: before.body.unreadCount - 1 });
+
+    const after = await call(system.baseUrl, 'GET', '/me/notifications', undefined, officer);
+    const read = after.body.items.find((item: { id: string }) => item.id === assignment.id);
+    expect(read.readAt).not.toBeNull();
+    expect(after.body.unreadCount).toBe(before.body.unreadCount - 1);
+    const unread = await call(system.baseUrl, 'GET', '/me/notifications?unread=true', undefined, officer);
+    expect(unread.body.items.map((item: { id: string }) => item.id)).not.toContain(assignment.id);
+
+    // Marking it again changes nothing, not even when it was read.
+    const again = await call(system.baseUrl, 'POST', '/me/notifications/read', { ids: [assignment.id] }, officer);
+    expect(again.body.marked).toBe(0);
+    const still = await call(system.baseUrl, 'GET', '/me/notifications', undefined, officer);
+    expect(still.body.items.find((item: { id: string }) => item.id === assignment.id).readAt).toBe(read.readAt);
+
+    // The teammate's own copy of the assignment is still unread.
+    const teammate = await call(system.baseUrl, 'GET', '/me/notifications?unread=true', undefined, asOfficer(opened.team[1]!));
+    expect(teammate.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: opened.id, kind: 'assigned', readAt: null })]));
+  });
+
+  it("R8 a request naming someone else's notification is refused, names the id's field, and marks nothing", async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const [first, second] = opened.team as [string, string];
+    const find = async (officerId: string) =>
+      (await call(system.baseUrl, 'GET', '/me/notifications', undefined, asOfficer(officerId))).body.items.find(
+        (item: { caseId: string; kind: string }) => item.caseId === opened.id && item.kind === 'assigned',
+      );
+    const mine = await find(first);
+    const theirs = await find(second);
+
+    const refused = await call(system.baseUrl, 'POST', '/me/notifications/read', { ids: [mine.id, theirs.id] }, asOfficer(first));
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.errors).toEqual([{ field: 'body.ids.1', message: expect.stringContaining('not a notification of yours') }]);
+    expect((await find(first)).readAt).toBeNull();
+    expect((await find(second)).readAt).toBeNull();
+
+    const neither = await call(system.baseUrl, 'POST', '/me/notifications/read', {}, asOfficer(first));
+    expect(neither.status).toBe(422);
+    expect(neither.body.errors).toEqual([expect.objectContaining({ field: 'body.ids' })]);
+    const notAnId = await call(system.baseUrl, 'POST', '/me/notifications/read', { ids: ['abc'] }, asOfficer(first));
+    expect(notAnId.status).toBe(422);
+    expect(notAnId.body.errors).toEqual([expect.objectContaining({ field: 'body.ids.0' })]);
+    expect((await find(first)).readAt).toBeNull();
+  });
+
+  it('R8 "mark all read" empties the unread count of this officer only', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const [first, second] = opened.team as [string, string];
+    const all = await call(system.baseUrl, 'POST', '/me/notifications/read', { all: true }, asOfficer(first));
+    expect(all.status).toBe(200);
+    expect(all.body.marked).toBeGreaterThanOrEqual(1);
+    expect(all.body.unreadCount).toBe(0);
+    expect((await call(system.baseUrl, 'GET', '/me/notifications?unread=true', undefined, asOfficer(first))).body).toEqual({ items: [], unreadCount: 0 });
+    expect((await call(system.baseUrl, 'GET', '/me/notifications', undefined, asOfficer(second))).body.unreadCount).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
-import { eventually, openComplaintCase, type OpenedCase } from '../support/fixtures';
+import { asOfficer, eventually, openComplaintCase, type OpenedCase } from '../support/fixtures';
 import { validUscc } from '../support/entities';
 import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
 
@@ -43,12 +43,19 @@ async function pageAs(username: string, viewport = { width: 1280, height: 900 })
 }
 
 describe('the web application, in Chromium', () => {
-  it('R9 R12: an officer records an inspection with a failed checkpoint, sees the API refuse a contradictory result next to its field, and orders rectification', async () => {
+  it('R8 R9 R12: an officer marks the new assignment read, records an inspection with a failed checkpoint, sees the API refuse a contradictory result next to its field, and orders rectification', async () => {
     // The officer works from a phone in the field.
     const { context, page } = await pageAs(officerUsername(opened.team[0]!), { width: 390, height: 844 });
     await page.waitForSelector('[data-testid=my-cases]');
     expect(await page.textContent('[data-testid=my-cases]')).toContain(opened.entity.name);
     await screenshot(page, 'officer-workbench-phone');
+    // R8: the assignment waits unread until the officer has seen it.
+    expect(await page.textContent('[data-testid=notifications] li.unread')).toContain(opened.entity.name);
+    await page.click('[data-testid=mark-all-read]');
+    await page.waitForSelector('[data-testid=unread-count]', { state: 'detached' });
+    expect(await page.locator('[data-testid=notifications] li.unread').count()).toBe(0);
+    const officerHeaders = asOfficer(opened.team[0]!);
+    expect((await call(system.baseUrl, 'GET', '/me/notifications', undefined, officerHeaders)).body.unreadCount).toBe(0);
 
     await page.click(`[data-testid=my-cases] a[href="#/cases/${opened.id}"]`);
     const form = page.locator('[data-testid=inspection-form]');

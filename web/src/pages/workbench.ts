@@ -1,8 +1,9 @@
 // The officer's workbench: my open cases with their next step and deadline, overdue first; my notifications.
-import { get, query, session } from '../api';
+import { get, post, query, session } from '../api';
 import { h } from '../dom';
 import { bilingual, formatDate, formatDateTime, nextStepLabel, tr } from '../i18n';
-import { statusBadge, table } from '../ui';
+import { rerender } from '../router';
+import { showProblem, statusBadge, table } from '../ui';
 import type { CaseRow } from './cases';
 
 const openStatuses = ['awaiting_inspection', 'under_review', 'awaiting_rectification_order', 'rectifying', 'awaiting_revisit', 'awaiting_disposition', 'publishing'];
@@ -17,7 +18,7 @@ export async function workbenchPage(): Promise<Node> {
   const me = session()!.me;
   const [cases, notifications] = await Promise.all([
     get<{ items: CaseRow[] }>(`/cases${query({ officerId: me.officerId ?? undefined, pageSize: 200 })}`),
-    get<{ items: Array<{ id: string; kind: string; caseId: string | null; message: string; createdAt: string }> }>('/me/notifications?limit=30'),
+    get<{ items: Notification[]; unreadCount: number }>('/me/notifications?limit=30'),
   ]);
   const open = cases.items
     .filter((row) => openStatuses.includes(row.status))
@@ -43,13 +44,54 @@ export async function workbenchPage(): Promise<Node> {
       open,
       { empty: tr('没有待办案件', 'No open cases'), testId: 'my-cases', exportAs: tr('我的案件', 'my cases') },
     ),
-    h('h2', null, tr('我的通知', 'My notifications')),
-    notifications.items.length
+    notificationList(notifications),
+  );
+}
+
+interface Notification {
+  id: string;
+  kind: string;
+  caseId: string | null;
+  message: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** Unread notices stand out and can be marked read one by one or all at once. */
+function notificationList({ items, unreadCount }: { items: Notification[]; unreadCount: number }): Node {
+  const problems = h('div');
+  const markRead = (body: { ids: string[] } | { all: true }) => async () => {
+    try {
+      await post('/me/notifications/read', body);
+      rerender();
+    } catch (error) {
+      showProblem(problems, error);
+    }
+  };
+  return h(
+    'section',
+    null,
+    h(
+      'h2',
+      null,
+      tr('我的通知', 'My notifications'),
+      unreadCount ? h('span', { class: 'badge unread-count', 'data-testid': 'unread-count' }, tr(`${unreadCount} 条未读`, `${unreadCount} unread`)) : null,
+    ),
+    unreadCount ? h('button', { type: 'button', class: 'secondary', 'data-testid': 'mark-all-read', onclick: markRead({ all: true }) }, tr('全部标为已读', 'Mark all read')) : null,
+    problems,
+    items.length
       ? h(
           'ul',
           { class: 'notifications', 'data-testid': 'notifications' },
-          notifications.items.map((item) =>
-            h('li', null, h('time', null, formatDateTime(item.createdAt)), ' ', item.caseId ? h('a', { href: `#/cases/${item.caseId}` }, bilingual(item.message)) : bilingual(item.message)),
+          items.map((item) =>
+            h(
+              'li',
+              { class: item.readAt ? 'read' : 'unread' },
+              h('time', null, formatDateTime(item.createdAt)),
+              ' ',
+              item.caseId ? h('a', { href: `#/cases/${item.caseId}` }, bilingual(item.message)) : bilingual(item.message),
+              item.readAt ? null : h('button', { type: 'button', class: 'link', onclick: markRead({ ids: [item.id] }) }, tr('标为已读', 'Mark read')),
+            ),
           ),
         )
       : h('p', { class: 'empty' }, tr('暂无通知', 'No notifications')),
