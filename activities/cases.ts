@@ -174,6 +174,18 @@ export function caseActivities(db: Db) {
      * R10: an eligible replacement for a recused officer — valid certificate on the day, active, not on the
      * team, no declared conflict with the entity — choosing the one with the fewest open cases (R7).
      */
+    /** The rectification periods the plan and the directory set (R12); the workflow decides which applies. */
+    async rectificationPeriodsOf(request: { planId?: string; itemCodes: string[] }): Promise<{ planDays: number | null; itemDays: Record<string, number | null> }> {
+      const [plan, items] = await Promise.all([
+        request.planId ? db.plan.findUnique({ where: { id: request.planId }, select: { rectificationDays: true } }) : null,
+        db.inspectionItem.findMany({ where: { code: { in: request.itemCodes } }, select: { code: true, defaultRectificationDays: true } }),
+      ]);
+      return {
+        planDays: plan?.rectificationDays ?? null,
+        itemDays: Object.fromEntries(items.map((item) => [item.code, item.defaultRectificationDays])),
+      };
+    },
+
     async findReplacementOfficer(request: { entityId: string; team: string[]; on: string }): Promise<string> {
       const day = new Date(`${request.on.slice(0, 10)}T00:00:00Z`);
       const candidates = await db.officer.findMany({

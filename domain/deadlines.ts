@@ -42,3 +42,31 @@ export function calendarDaysUntilDeadline(start: Date, days: number, kind: DayKi
   }
   return offset;
 }
+
+/** Where a case's default rectification period comes from (R12). */
+export type RectificationPeriodSource = 'plan' | 'item' | 'bureau';
+
+export interface RectificationPeriod {
+  days: number;
+  source: RectificationPeriodSource;
+}
+
+/**
+ * The period a rectification order gives unless the officer sets another with a reason (R12): the plan's, when
+ * the plan sets one; else the longest of the periods of the items found wanting (those with a failed checkpoint,
+ * or every inspected item when the problem was recorded in the findings alone), so that each problem has the
+ * time its item allows; else the bureau's.
+ */
+export function defaultRectificationPeriod(input: {
+  planDays: number | null;
+  inspectedItems: ReadonlyArray<{ itemCode: string; checkpoints: ReadonlyArray<{ passed: boolean }> }>;
+  itemDays: Readonly<Record<string, number | null>>;
+  bureauDays: number;
+}): RectificationPeriod {
+  if (input.planDays) return { days: input.planDays, source: 'plan' };
+  const failed = input.inspectedItems.filter((item) => item.checkpoints.some((checkpoint) => !checkpoint.passed));
+  const wanting = failed.length > 0 ? failed : input.inspectedItems;
+  const periods = wanting.map((item) => input.itemDays[item.itemCode]).filter((days): days is number => typeof days === 'number' && days > 0);
+  if (periods.length > 0) return { days: Math.max(...periods), source: 'item' };
+  return { days: input.bureauDays, source: 'bureau' };
+}

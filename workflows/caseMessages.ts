@@ -1,7 +1,7 @@
 // The messages an inspection case workflow answers: its input, its state, and the officer actions it takes
 // as Workflow Updates. Shared by the workflow and the API's Temporal client.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DayKind } from '../domain/deadlines';
+import type { DayKind, RectificationPeriod } from '../domain/deadlines';
 import type {
   Actor,
   CaseOrigin,
@@ -141,6 +141,8 @@ export interface CaseState {
   openedAt: string;
   inspection?: InspectionInput & { recordedAt: string };
   review?: ReviewInput & { reviewedAt: string };
+  /** The period an order gives unless it sets another with a reason (R12); known once the review approves. */
+  rectificationPeriod?: RectificationPeriod;
   rectificationOrder?: RectificationOrderInput & { orderedAt: string; days: number; dayKind: DayKind };
   rectificationDeadline?: string;
   rectificationReport?: RectificationReportInput & { reportedAt: string };

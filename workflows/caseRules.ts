@@ -61,7 +61,8 @@ export function checkInspection(state: CaseState, input: InspectionInput, now: n
   );
 }
 
-export function checkReview(state: CaseState, input: ReviewInput): Refusal | undefined {
+export function checkReview(state: CaseState, input: ReviewInput, reviewInProgress = false): Refusal | undefined {
+  if (reviewInProgress) return refuse('conflict', '另一审核正在办理 / another review of this result is being recorded');
   if (!input.actor.roles.some((role) => role === 'coordinator' || role === 'leadership')) {
     return refuse('refused', '仅执法大队（办公室）可以审核检查结果 / only the brigade office reviews inspection results');
   }

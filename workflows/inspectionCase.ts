@@ -20,7 +20,7 @@ import type { CaseActivities } from '../activities';
 import type { CaseProgress } from '../activities/cases';
 import type { NotificationRequest } from '../activities/notifications';
 import { searchAttributes } from '../config/temporal';
-import { calendarDaysUntilDeadline } from '../domain/deadlines';
+import { calendarDaysUntilDeadline, defaultRectificationPeriod } from '../domain/deadlines';
 import { failureTypes } from '../domain/errors';
 import { nextStepAfterResult, type CaseStatus } from '../domain/inspectionCase';
 import {
@@ -52,6 +52,10 @@ const activities = proxyLocalActivities<CaseActivities>({
 // keep the two writes they recorded; see test/histories/.
 const ONE_WRITE_PER_STEP = 'one-write-per-step';
 
+// From 2026-12-03 the default rectification period is the plan's, else the items', else the bureau's (R12),
+// looked up when the review approves a result that needs rectifying. Cases approved before keep the bureau's.
+const PERIOD_FROM_PLAN_AND_ITEMS = 'rectification-period-from-plan-and-items';
+
 const COORDINATOR = 'role:coordinator';
 const LEADERSHIP = 'role:leadership';
 
@@ -79,6 +83,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   };
   let inspectionRound = 1;
   let recusalInProgress = false;
+  let reviewInProgress = false;
   let ending: { status: 'cancelled' | 'ended'; actor: string; reason: string } | undefined;
   let endingRecorded = false;
   let openingDone = false;
@@ -135,19 +140,29 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
       };
       const status = next[nextStepAfterResult(category)];
       if (status === 'ended') state.endReason = 'entity_deregistered';
+      if (status === 'awaiting_rectification_order' && patched(PERIOD_FROM_PLAN_AND_ITEMS)) {
+        // The order that follows is checked against this period, so it is known before the status moves on.
+        reviewInProgress = true;
+        try {
+          state.rectificationPeriod = await rectificationPeriod();
+        } finally {
+          reviewInProgress = false;
+        }
+      }
       await progress(status, key, 'inspection_approved', review.actor.id, {
         reason: review.comment,
         fields: { resultCategory: category, ...(status === 'ended' ? { closedAt: iso(), endReason: 'entity_deregistered' } : {}) },
+        ...(status === 'awaiting_rectification_order' && state.rectificationPeriod ? { data: { rectificationPeriod: { ...state.rectificationPeriod } } } : {}),
       });
       return state;
     },
-    { validator: (review) => refuseIf(rules.checkReview(state, review)) },
+    { validator: (review) => refuseIf(rules.checkReview(state, review, reviewInProgress)) },
   );
 
   setHandler(
     orderRectification,
     async (order) => {
-      const days = order.days ?? timing.defaultRectificationDays;
+      const days = order.days ?? defaultDays();
       const dayKind = order.dayKind ?? timing.rectificationDayKind;
       const orderedAt = new Date();
       const calendarDays = calendarDaysUntilDeadline(orderedAt, days, dayKind, timing);
@@ -164,7 +179,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
       upsertSearchAttributes([{ key: searchAttributes.caseDeadline, value: deadline }]);
       return state;
     },
-    { validator: (order) => refuseIf(rules.checkRectificationOrder(state, order, timing.defaultRectificationDays)) },
+    { validator: (order) => refuseIf(rules.checkRectificationOrder(state, order, defaultDays())) },
   );
 
   setHandler(
@@ -325,6 +340,17 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   return state;
 
   // ── Steps ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** R12: the period an order gives by default, from the plan and the items found wanting. */
+  async function rectificationPeriod() {
+    const items = state.inspection!.items;
+    const periods = await activities.rectificationPeriodsOf({ planId: input.planId, itemCodes: items.map((item) => item.itemCode) });
+    return defaultRectificationPeriod({ ...periods, inspectedItems: items, bureauDays: timing.defaultRectificationDays });
+  }
+
+  function defaultDays(): number {
+    return state.rectificationPeriod?.days ?? timing.defaultRectificationDays;
+  }
 
   /** R12, R13: reminders before the deadline, then the revisit, escalating while it is not recorded. */
   async function followRectification(): Promise<void> {

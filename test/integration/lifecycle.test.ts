@@ -145,6 +145,46 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
     expect(revisited.status, JSON.stringify(revisited.body)).toBe(200);
     await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
   });
+
+  it("R12 the order's default period is the failed item's own; another period needs a reason, and a refused order leaves the case as it was", async () => {
+    const code = `ZQ-${Date.now().toString(36).toUpperCase()}`;
+    const item = await api('POST', '/inspection-items', {
+      code,
+      name: '零售商促销行为规范',
+      legalBasis: '《零售商促销行为管理办法》第六条',
+      categories: ['retailer'],
+      defaultRectificationDays: 5,
+    });
+    expect(item.status, JSON.stringify(item.body)).toBe(201);
+    const opened = await openComplaintCase(system.baseUrl);
+    const body = inspectionBody(opened.team, 'problem_found', false);
+    body.items = [{ ...body.items[0]!, itemCode: code }, { ...body.items[0]!, checkpoints: [{ code: 'filing', description: '发卡备案', passed: true }] }];
+    expect((await api('POST', `/cases/${opened.id}/inspection`, body, asOfficer(opened.team[0]!))).status).toBe(200);
+    const approved = await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator());
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const approval = approved.body.timeline.find((event: { kind: string }) => event.kind === 'inspection_approved');
+    expect(approval.data).toMatchObject({ rectificationPeriod: { days: 5, source: 'item' } });
+
+    // The bureau's 3 days are no longer the default here: asking for them needs a reason.
+    const refused = await api('POST', `/cases/${opened.id}/rectification-order`, { requirements: '整改促销标价', days: 3 }, asOfficer(opened.team[0]!));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.overrideReason', message: expect.stringContaining('5') })]);
+    const unchanged = await readCase(opened.id);
+    expect(unchanged).toMatchObject({ status: 'awaiting_rectification_order', rectificationDeadline: null });
+    expect(unchanged.timeline).toEqual(approved.body.timeline);
+
+    const ordered = await api('POST', `/cases/${opened.id}/rectification-order`, { requirements: '整改促销标价' }, asOfficer(opened.team[0]!));
+    expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+    const order = ordered.body.records.find((record: { kind: string }) => record.kind === 'rectification_order');
+    expect(order.data).toMatchObject({ days: 5, dayKind: 'calendar' });
+    expect(Date.parse(ordered.body.rectificationDeadline) - Date.parse(order.data.orderedAt)).toBe(5 * 1_000);
+
+    await eventually(() => readCase(opened.id), (found) => found.status === 'awaiting_revisit');
+    const revisited = await api('POST', `/cases/${opened.id}/revisit`, revisitBody(opened.team, true), asOfficer(opened.team[0]!));
+    expect(revisited.status, JSON.stringify(revisited.body)).toBe(200);
+    await eventually(() => readCase(opened.id), (found) => found.status === 'closed');
+    await recordHistory(system.temporal, 'item-rectification-period', opened.id);
+  });
 });
 
 describe('R14 R15 dispositions after a failed revisit', () => {

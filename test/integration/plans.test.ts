@@ -1,6 +1,6 @@
 // Plans take effect only when leadership approves them; approval schedules the draw, which opens the cases (R3, R4, R8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asOfficer, eventually, registerEntity, registerOfficer } from '../support/fixtures';
+import { asOfficer, eventually, inspectionBody, registerEntity, registerOfficer } from '../support/fixtures';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -43,8 +43,8 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.itemCodes' })]);
   });
 
-  it('R4 R8 draft → submitted → sent back with a comment → resubmitted → approved: the draw runs at the set time and opens the cases', async () => {
-    const drafted = await call(system.baseUrl, 'POST', '/plans', planBody);
+  it("R4 R8 R12 draft → submitted → sent back with a comment → resubmitted → approved: the draw runs at the set time and opens the cases, which take the plan's rectification period", async () => {
+    const drafted = await call(system.baseUrl, 'POST', '/plans', { ...planBody, rectificationDays: 10 });
     expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
     expect(drafted.body).toMatchObject({ status: 'draft', number: expect.stringMatching(/^坛商抽查〔\d{4}〕\d+号$/) });
     const id = drafted.body.id as string;
@@ -81,6 +81,15 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     expect((await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}`, undefined, testUsers.auditor.headers)).body.outsideRandomness).toBe(beacon);
     const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 3);
     expect(cases.items.every((item: { origin: string }) => item.origin === 'random')).toBe(true);
+
+    // R12: the plan's 10 days, not the item's 15, are the default period of its cases' rectification orders.
+    const [drawnCase] = cases.items as Array<{ id: string; team: string[] }>;
+    const inspection = { ...inspectionBody(drawnCase!.team, 'problem_found', false) };
+    inspection.items = inspection.items.map((item) => ({ ...item, itemCode: 'SW-ESC-01' }));
+    expect((await call(system.baseUrl, 'POST', `/cases/${drawnCase!.id}/inspection`, inspection, asOfficer(drawnCase!.team[0]!))).status).toBe(200);
+    const reviewed = await call(system.baseUrl, 'POST', `/cases/${drawnCase!.id}/review`, { decision: 'approve' });
+    expect(reviewed.status, JSON.stringify(reviewed.body)).toBe(200);
+    expect(reviewed.body.timeline.find((event: { kind: string }) => event.kind === 'inspection_approved').data).toMatchObject({ rectificationPeriod: { days: 10, source: 'plan' } });
 
     // R20: each approval step is in the audit log with who, why and before/after.
     const trail = await call(system.baseUrl, 'GET', `/audit?target=${id}`, undefined, testUsers.auditor.headers);

@@ -88,6 +88,8 @@ describe('the web application, in Chromium', () => {
     await officer.page.goto(`${system.baseUrl}/#/cases/${opened.id}`);
     const order = officer.page.locator('[data-testid=rectification-order-form]');
     await order.waitFor();
+    // R12: the form says which period applies when the officer leaves it blank, and where it comes from.
+    expect(await order.textContent()).toContain(`默认 ${RECTIFICATION_DAYS} 天（本局默认）`);
     await order.locator('textarea[name=requirements]').fill('限期完成预收资金存管并报送备案材料');
     await order.locator('button[type=submit]').click();
     await officer.page.waitForSelector('text=限期整改中');
@@ -199,6 +201,39 @@ describe('the office and the auditor, in Chromium', () => {
     await page.click('[data-testid=apply-import]');
     await page.waitForSelector('text=已导入');
     expect((await call(system.baseUrl, 'GET', `/entities?q=${good}`)).body.total).toBe(1);
+    await context.close();
+  });
+
+  it('R4 R9: the office drafts a plan on the page, sees a team of one refused next to its field, then saves the draft and submits it for approval', async () => {
+    const { context, page } = await pageAs(testUsers.coordinator.username);
+    await page.goto(`${system.baseUrl}/#/plans`);
+    await page.click('details.panel summary');
+    const form = page.locator('[data-testid=draft-plan]');
+    await form.locator('select[name=kind]').selectOption('monthly');
+    await form.locator('input[name=title]').fill('2026年12月单用途预付卡专项抽查');
+    await form.locator('input[name=periodStart]').fill('2026-12-01');
+    await form.locator('input[name=periodEnd]').fill('2026-12-31');
+    await form.locator('input[name=itemCodes][value="SW-YFK-01"]').check();
+    await form.locator('input[name="scope.streets"]').fill('金城镇、尧塘街道');
+    await form.locator('input[name=targetCount]').fill('3');
+    await form.locator('input[name=teamSize]').fill('1');
+    await form.locator('button[type=submit]').click();
+    const refusal = form.locator('input[name=teamSize] + .field-error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('不得少于2人');
+    await screenshot(page, 'plan-draft-refused');
+    expect((await call(system.baseUrl, 'GET', '/plans?pageSize=200')).body.items.map((plan: { title: string }) => plan.title)).not.toContain('2026年12月单用途预付卡专项抽查');
+
+    await form.locator('input[name=teamSize]').fill('2');
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-testid=submit-plan]');
+    expect(await page.textContent('[data-testid=plan-status]')).toBe('草稿');
+    const planId = page.url().split('#/plans/')[1]!;
+    const drafted = (await call(system.baseUrl, 'GET', `/plans/${planId}`)).body;
+    expect(drafted).toMatchObject({ kind: 'monthly', periodEnd: '2026-12-31', itemCodes: ['SW-YFK-01'], scope: { streets: ['金城镇', '尧塘街道'] }, targetCount: 3, teamSize: 2 });
+
+    await page.click('[data-testid=submit-plan] button[type=submit]');
+    await page.waitForSelector('[data-testid=plan-status]:text-is("待审批")');
     await context.close();
   });
 

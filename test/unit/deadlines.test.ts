@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDaysUntilDeadline, chinaDate } from '../../domain/deadlines';
+import { calendarDaysUntilDeadline, chinaDate, defaultRectificationPeriod } from '../../domain/deadlines';
 
 // 2026-11-25 is a Wednesday.
 const wednesday = new Date('2026-11-25T02:00:00Z');
@@ -28,5 +28,28 @@ describe('R12 rectification deadlines in calendar or working days', () => {
 
   it('R12 a deadline of less than one day is refused', () => {
     expect(() => calendarDaysUntilDeadline(wednesday, 0, 'calendar')).toThrow(RangeError);
+  });
+});
+
+describe("R12 the default rectification period: the plan's, else the items', else the bureau's", () => {
+  const failed = (itemCode: string) => ({ itemCode, checkpoints: [{ passed: true }, { passed: false }] });
+  const passed = (itemCode: string) => ({ itemCode, checkpoints: [{ passed: true }] });
+  const itemDays = { A: 10, B: 30, C: null };
+
+  it("R12 a plan that sets a period decides it, whatever the items say", () => {
+    expect(defaultRectificationPeriod({ planDays: 7, inspectedItems: [failed('B')], itemDays, bureauDays: 15 })).toEqual({ days: 7, source: 'plan' });
+  });
+
+  it('R12 without a plan period, the longest period among the items with a failed checkpoint', () => {
+    expect(defaultRectificationPeriod({ planDays: null, inspectedItems: [failed('A'), passed('B')], itemDays, bureauDays: 15 })).toEqual({ days: 10, source: 'item' });
+    expect(defaultRectificationPeriod({ planDays: null, inspectedItems: [failed('A'), failed('B')], itemDays, bureauDays: 15 })).toEqual({ days: 30, source: 'item' });
+  });
+
+  it('R12 a problem recorded only in the findings (no failed checkpoint) counts every inspected item', () => {
+    expect(defaultRectificationPeriod({ planDays: null, inspectedItems: [passed('A'), passed('B')], itemDays, bureauDays: 15 })).toEqual({ days: 30, source: 'item' });
+  });
+
+  it('R12 items without a period of their own fall back to the bureau default', () => {
+    expect(defaultRectificationPeriod({ planDays: null, inspectedItems: [failed('C'), failed('unknown')], itemDays, bureauDays: 15 })).toEqual({ days: 15, source: 'bureau' });
   });
 });

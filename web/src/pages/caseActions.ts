@@ -23,7 +23,7 @@ export function caseActions(found: CaseDetail, me: Me): HTMLElement {
   const forms: Array<HTMLElement | null> = [
     found.status === 'awaiting_inspection' && onTeam ? inspectionForm(found, act('inspection')) : null,
     found.status === 'under_review' && (is('coordinator') || is('leadership')) ? reviewForm(act('review')) : null,
-    found.status === 'awaiting_rectification_order' && onTeam ? rectificationOrderForm(act('rectification-order')) : null,
+    found.status === 'awaiting_rectification_order' && onTeam ? rectificationOrderForm(found, act('rectification-order')) : null,
     ['rectifying', 'awaiting_revisit'].includes(found.status) && (onTeam || is('coordinator')) && !reported
       ? simpleForm(tr('登记企业整改报告', 'Record the entity’s rectification report'), 'note', tr('整改情况', 'What was rectified'), act('rectification-report'), 'rectification-report')
       : null,
@@ -147,12 +147,30 @@ function reviewForm(submit: (body: unknown) => Promise<void>): HTMLElement {
   );
 }
 
-function rectificationOrderForm(submit: (body: unknown) => Promise<void>): HTMLElement {
+const periodSources: Record<string, [string, string]> = {
+  plan: ['抽查计划规定', "the plan's"],
+  item: ['抽查事项规定', "the inspection item's"],
+  bureau: ['本局默认', "the bureau's default"],
+};
+
+/** The default period the review settled on (R12), as the approval's timeline event recorded it. */
+function defaultPeriodOf(found: CaseDetail): { days: number; source: string } | undefined {
+  const approval = found.timeline.filter((event) => event.kind === 'inspection_approved').at(-1);
+  return (approval?.data as { rectificationPeriod?: { days: number; source: string } } | null)?.rectificationPeriod;
+}
+
+function rectificationOrderForm(found: CaseDetail, submit: (body: unknown) => Promise<void>): HTMLElement {
+  const period = defaultPeriodOf(found);
+  const source = period ? periodSources[period.source] : undefined;
   return actionForm(
     tr('责令限期整改', 'Order rectification'),
     [
       field(tr('整改要求', 'What must be rectified'), h('textarea', { name: 'requirements' })),
-      field(tr('整改期限（天，留空用默认）', 'Period in days (blank: the default)'), h('input', { type: 'number', name: 'days', min: 1 })),
+      field(
+        tr('整改期限（天，留空用默认）', 'Period in days (blank: the default)'),
+        h('input', { type: 'number', name: 'days', min: 1, placeholder: period ? String(period.days) : null }),
+        period && source ? tr(`默认 ${period.days} 天（${source[0]}）；改用其他期限须说明理由`, `default ${period.days} days (${source[1]}); another period needs a reason`) : undefined,
+      ),
       field(
         tr('期限计算', 'Days counted as'),
         h('select', { name: 'dayKind' }, h('option', { value: '' }, tr('默认', 'default')), h('option', { value: 'working' }, tr('工作日', 'working days')), h('option', { value: 'calendar' }, tr('自然日', 'calendar days'))),

@@ -4,6 +4,7 @@ import { formValues, h } from '../dom';
 import { formatDateTime, tr } from '../i18n';
 import { rerender } from '../router';
 import { actionForm, field, table } from '../ui';
+import { planDraftForm, type ItemOption } from './planDraft';
 
 const planStatusLabels: Record<string, [string, string]> = {
   draft: ['草稿', 'draft'],
@@ -35,11 +36,16 @@ interface PlanRow {
 }
 
 export async function plansPage(_params: Record<string, string>, search: URLSearchParams): Promise<Node> {
-  const answer = await get<{ total: number; items: PlanRow[] }>(`/plans${query({ status: search.get('status') ?? undefined, pageSize: 200 })}`);
+  const drafting = session()!.me.roles.includes('coordinator');
+  const [answer, items] = await Promise.all([
+    get<{ total: number; items: PlanRow[] }>(`/plans${query({ status: search.get('status') ?? undefined, pageSize: 200 })}`),
+    drafting ? get<{ items: ItemOption[] }>('/inspection-items') : null,
+  ]);
   return h(
     'div',
     null,
     h('h1', null, tr('抽查计划', 'Plans'), h('small', null, ` ${answer.total}`)),
+    items ? h('details', { class: 'panel' }, h('summary', null, tr('起草新计划', 'Draft a new plan')), planDraftForm(items.items)) : null,
     table(
       [
         { label: tr('编号', 'Number'), value: (row) => row.number, cell: (row) => h('a', { href: `#/plans/${row.id}` }, row.number) },
