@@ -21,6 +21,16 @@ export interface CaseOpening {
   notification?: NotificationRequest;
   /** 随机抽查通知书 sent (not for an unannounced visit): a timeline event of its own, written with the opening. */
   inspectionNoticeSent?: boolean;
+  /** What the notice says (its items and what to prepare), kept with that event for the printed notice. */
+  inspectionNotice?: InspectionNotice;
+}
+
+/** 随机抽查告知书: what the entity is told before the visit, as it was when the case opened. */
+export interface InspectionNotice {
+  planNumber: string | null;
+  items: Array<{ code: string; name: string; legalBasis: string; preparation: string | null }>;
+  /** Every item of the plan is inspected unannounced (不预先告知): no notice is sent. Only announced items are listed. */
+  unannounced: boolean;
 }
 
 export interface CaseFields {
@@ -61,7 +71,7 @@ const recordOpening = prepared(
   insert into "CaseEvent" ("caseId", "eventKey", kind, actor, reason, data, at)
   select $1::uuid, 'opened', 'opened', $8::text, $5::text, $10::jsonb, $9::timestamptz
   union all
-  select $1::uuid, 'inspection-notice', 'inspection_notice_sent', 'system', null, '{}'::jsonb, $9::timestamptz where $11::boolean
+  select $1::uuid, 'inspection-notice', 'inspection_notice_sent', 'system', null, coalesce($13::jsonb, '{}'::jsonb), $9::timestamptz where $11::boolean
   on conflict ("caseId", "eventKey") do nothing`,
 );
 
@@ -145,6 +155,7 @@ export function caseActivities(db: Db) {
         JSON.stringify({ origin: opening.origin, team: opening.team }),
         opening.inspectionNoticeSent ?? false,
         opening.notification ? JSON.stringify(opening.notification) : null,
+        opening.inspectionNotice ? JSON.stringify(opening.inspectionNotice) : null,
       ]);
     },
 
@@ -174,6 +185,24 @@ export function caseActivities(db: Db) {
      * R10: an eligible replacement for a recused officer — valid certificate on the day, active, not on the
      * team, no declared conflict with the entity — choosing the one with the fewest open cases (R7).
      */
+    /** The plan's items as the inspection notice lists them, and whether the visit is announced at all. */
+    async inspectionNoticeFor(request: { planId: string }): Promise<InspectionNotice> {
+      const plan = await db.plan.findUnique({ where: { id: request.planId }, select: { number: true, itemCodes: true } });
+      if (!plan) return { planNumber: null, items: [], unannounced: false };
+      const items = await db.inspectionItem.findMany({
+        where: { code: { in: plan.itemCodes } },
+        select: { code: true, name: true, legalBasis: true, preparation: true, notice: true },
+        orderBy: { code: 'asc' },
+      });
+      // An item inspected unannounced is not named in the notice: naming it would announce it.
+      const announced = items.filter((item) => item.notice !== 'unannounced');
+      return {
+        planNumber: plan.number,
+        items: announced.map(({ notice: _notice, ...item }) => item),
+        unannounced: items.length > 0 && announced.length === 0,
+      };
+    },
+
     /** The rectification periods the plan and the directory set (R12); the workflow decides which applies. */
     async rectificationPeriodsOf(request: { planId?: string; itemCodes: string[] }): Promise<{ planDays: number | null; itemDays: Record<string, number | null> }> {
       const [plan, items] = await Promise.all([

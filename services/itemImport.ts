@@ -18,5 +18,7 @@ export const itemDirectory: Directory<InspectionItem, Prisma.InspectionItemCreat
     { field: 'sampleRatio', zh: '抽查比例', type: 'number' },
     { field: 'yearlyFrequency', zh: '年度抽查频次', type: 'number' },
     { field: 'defaultRectificationDays', zh: '默认整改期限（天）', type: 'number' },
+    { field: 'notice', zh: '告知方式' },
+    { field: 'preparation', zh: '需准备的资料' },
   ],
 };

@@ -56,6 +56,10 @@ const ONE_WRITE_PER_STEP = 'one-write-per-step';
 // looked up when the review approves a result that needs rectifying. Cases approved before keep the bureau's.
 const PERIOD_FROM_PLAN_AND_ITEMS = 'rectification-period-from-plan-and-items';
 
+// From 2026-12-03 a plan's case reads its items when it opens: the inspection notice lists them with what to
+// prepare, and a plan whose items are all inspected unannounced sends none. Cases opened before sent a bare notice.
+const NOTICE_FROM_PLAN_ITEMS = 'inspection-notice-from-plan-items';
+
 const COORDINATOR = 'role:coordinator';
 const LEADERSHIP = 'role:leadership';
 
@@ -281,6 +285,8 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   // ── The lifecycle ──────────────────────────────────────────────────────────────────────────────────────
   const assignment = notice('assigned', state.team, 'assigned', `新案件：${input.entityName} / new case: ${input.entityName}`);
   const oneWriteAtOpening = patched(ONE_WRITE_PER_STEP);
+  const inspectionNotice = input.planId && patched(NOTICE_FROM_PLAN_ITEMS) ? await activities.inspectionNoticeFor({ planId: input.planId }) : undefined;
+  const announced = !input.unannounced && !inspectionNotice?.unannounced;
   await activities.recordCaseOpened({
     caseId,
     workflowId: workflowInfo().workflowId,
@@ -292,7 +298,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
     openedBy: input.openedBy,
     openedAt: state.openedAt,
     // 随机抽查通知书: the entity is told what to prepare, unless the visit is unannounced.
-    ...(oneWriteAtOpening ? { notification: assignment, inspectionNoticeSent: !input.unannounced } : {}),
+    ...(oneWriteAtOpening ? { notification: assignment, inspectionNoticeSent: announced, ...(announced && inspectionNotice ? { inspectionNotice } : {}) } : {}),
   });
   setStatus('awaiting_inspection');
   upsertSearchAttributes([

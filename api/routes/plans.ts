@@ -34,6 +34,8 @@ const itemSchema = z.strictObject({
   sampleRatio: z.number().min(0).max(1).optional(),
   yearlyFrequency: z.number().int().min(1).max(12).optional(),
   defaultRectificationDays: z.number().int().min(1).max(365).optional(),
+  notice: z.enum(['in_advance', 'unannounced']).default('in_advance').meta({ description: '告知方式：事先告知 / 不预先告知 (no inspection notice is sent)' }),
+  preparation: z.string().trim().max(2000, '最多 2000 字 / at most 2000 characters').optional().meta({ description: '需准备的资料，每行一项 / what the entity should have ready, one per line' }),
 });
 
 const planSchema = z.strictObject({

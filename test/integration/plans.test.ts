@@ -1,6 +1,7 @@
 // Plans take effect only when leadership approves them; approval schedules the draw, which opens the cases (R3, R4, R8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asOfficer, eventually, inspectionBody, registerEntity, registerOfficer } from '../support/fixtures';
+import { recordHistory } from '../support/histories';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -15,8 +16,17 @@ beforeAll(async () => {
     categories: ['used_car_market'],
     kind: 'key',
     defaultRectificationDays: 15,
+    preparation: '二手车交易市场经营者备案材料\n车辆交易档案',
   });
   expect(item.status, JSON.stringify(item.body)).toBe(201);
+  const unannounced = await call(system.baseUrl, 'POST', '/inspection-items', {
+    code: 'SW-ESC-02',
+    name: '二手车交易市场现场经营秩序检查',
+    legalBasis: '《二手车流通管理办法》第二十六条',
+    categories: ['used_car_market'],
+    notice: 'unannounced',
+  });
+  expect(unannounced.status, JSON.stringify(unannounced.body)).toBe(201);
   for (let index = 0; index < 8; index += 1) await registerEntity(system.baseUrl, { category: 'used_car_market', street: '尧塘街道' });
   for (let index = 0; index < 4; index += 1) officerId = (await registerOfficer(system.baseUrl)).id;
 });
@@ -82,14 +92,24 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 3);
     expect(cases.items.every((item: { origin: string }) => item.origin === 'random')).toBe(true);
 
-    // R12: the plan's 10 days, not the item's 15, are the default period of its cases' rectification orders.
+    // R8: the entity is sent an inspection notice naming the plan, its items and what to have ready.
     const [drawnCase] = cases.items as Array<{ id: string; team: string[] }>;
+    const notice = (await call(system.baseUrl, 'GET', `/cases/${drawnCase!.id}`)).body.timeline.find((event: { kind: string }) => event.kind === 'inspection_notice_sent');
+    expect(notice.data).toEqual({
+      planNumber: drafted.body.number,
+      items: [{ code: 'SW-ESC-01', name: '二手车交易市场经营者备案及经营行为检查', legalBasis: '《二手车流通管理办法》第二十七条', preparation: '二手车交易市场经营者备案材料\n车辆交易档案' }],
+      unannounced: false,
+    });
+
+    // R12: the plan's 10 days, not the item's 15, are the default period of its cases' rectification orders.
+
     const inspection = { ...inspectionBody(drawnCase!.team, 'problem_found', false) };
     inspection.items = inspection.items.map((item) => ({ ...item, itemCode: 'SW-ESC-01' }));
     expect((await call(system.baseUrl, 'POST', `/cases/${drawnCase!.id}/inspection`, inspection, asOfficer(drawnCase!.team[0]!))).status).toBe(200);
     const reviewed = await call(system.baseUrl, 'POST', `/cases/${drawnCase!.id}/review`, { decision: 'approve' });
     expect(reviewed.status, JSON.stringify(reviewed.body)).toBe(200);
     expect(reviewed.body.timeline.find((event: { kind: string }) => event.kind === 'inspection_approved').data).toMatchObject({ rectificationPeriod: { days: 10, source: 'plan' } });
+    await recordHistory(system.temporal, 'plan-case-awaiting-rectification-order', drawnCase!.id);
 
     // R20: each approval step is in the audit log with who, why and before/after.
     const trail = await call(system.baseUrl, 'GET', `/audit?target=${id}`, undefined, testUsers.auditor.headers);
@@ -106,6 +126,29 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/500/);
     expect((await call(system.baseUrl, 'GET', `/plans/${drafted.body.id}`, undefined, testUsers.leadership.headers)).body.status).toBe('submitted');
+  });
+});
+
+describe('R8 a plan whose items are all inspected unannounced', () => {
+  it('R8 its cases send no inspection notice; a plan mixing both kinds names only the announced items', async () => {
+    const drawCasesOf = async (itemCodes: string[]) => {
+      const drafted = await call(system.baseUrl, 'POST', '/plans', { ...planBody, title: `不预先告知 ${itemCodes.join('+')}`, itemCodes, targetCount: 1 });
+      expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+      const id = drafted.body.id as string;
+      await call(system.baseUrl, 'POST', `/plans/${id}/submit`, {});
+      const approved = await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: new Date(Date.now() + 1_000).toISOString() }, testUsers.leadership.headers);
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: `信标 ${id}` }, testUsers.auditor.headers);
+      const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 1);
+      return (await call(system.baseUrl, 'GET', `/cases/${cases.items[0].id}`)).body.timeline as Array<{ kind: string; data: any }>;
+    };
+    const unannounced = await drawCasesOf(['SW-ESC-02']);
+    expect(unannounced.map((event) => event.kind)).toContain('opened');
+    expect(unannounced.map((event) => event.kind)).not.toContain('inspection_notice_sent');
+
+    const mixed = await drawCasesOf(['SW-ESC-01', 'SW-ESC-02']);
+    const notice = mixed.find((event) => event.kind === 'inspection_notice_sent');
+    expect(notice?.data.items.map((item: { code: string }) => item.code)).toEqual(['SW-ESC-01']);
   });
 });
 

@@ -99,6 +99,16 @@ describe('the web application, in Chromium', () => {
     await officer.page.waitForSelector('[data-testid=document]');
     expect(await officer.page.textContent('[data-testid=document]')).toContain('责令整改通知书');
     await screenshot(officer.page, 'document-rectification-order');
+    // R8: so is the inspection notice the entity was sent when the case opened, with what to have ready.
+    await officer.page.goto(`${system.baseUrl}/#/cases/${opened.id}`);
+    await officer.page.click('a.document-link[href$="/documents/inspection-notice"]');
+    await officer.page.waitForSelector('[data-testid=to-prepare]');
+    const notice = await officer.page.textContent('[data-testid=document]');
+    expect(notice).toContain('随机抽查通知书');
+    expect(notice).toContain(opened.entity.name);
+    expect(notice).toContain('营业执照（副本）');
+    expect(notice).not.toContain('投诉');
+    await screenshot(officer.page, 'document-inspection-notice');
     await officer.context.close();
 
     const current = await readCase();

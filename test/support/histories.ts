@@ -1,4 +1,4 @@
-// Recorded histories of real case runs. `RECORD_HISTORIES=1 npm test -- lifecycle` writes them under
+// Recorded histories of real case runs. `RECORD_HISTORIES=1 npm test -- lifecycle plans` writes them under
 // test/histories/; the replay test runs every recorded history against today's workflow code, so a change
 // that would break the cases already running fails CI (change running logic behind `patched()`).
 import { writeFileSync } from 'node:fs';

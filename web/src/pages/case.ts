@@ -29,6 +29,7 @@ export async function casePage({ id }: Record<string, string>): Promise<Node> {
   if (found.closedAt) facts.push([tr('结束', 'Ended'), `${formatDateTime(found.closedAt)}${found.endReason ? `：${found.endReason}` : ''}`]);
 
   const documents: Array<[string, string, boolean]> = [
+    ['inspection-notice', tr('随机抽查通知书', 'Inspection notice'), found.timeline.some((event) => event.kind === 'inspection_notice_sent')],
     ['inspection-record', tr('检查记录表', 'Inspection record'), Boolean(inspection)],
     ['rectification-order', tr('责令整改通知书', 'Rectification order'), Boolean(latest('rectification_order'))],
     ['transfer-letter', tr('移送函', 'Transfer letter'), found.dispositions.some((disposition) => disposition.kind !== 'penalty')],

@@ -1,4 +1,5 @@
-// A case's documents as printable pages (the browser's print gives the PDF): 检查记录表, 责令整改通知书, 移送函.
+// A case's documents as printable pages (the browser's print gives the PDF): 随机抽查通知书, 检查记录表,
+// 责令整改通知书, 移送函.
 import type { CaseDetail } from '../../../domain/caseDetail';
 import { get } from '../api';
 import { h } from '../dom';
@@ -10,7 +11,13 @@ export async function documentPage({ id, kind }: Record<string, string>): Promis
   const found = await get<CaseDetail>(`/cases/${id}`);
   const names = new Map(Object.entries(found.actorNames));
   const record = (recordKind: string) => found.records.filter((entry) => entry.kind === recordKind).at(-1)?.data;
-  const body = kind === 'inspection-record' ? inspectionRecord(found, record('inspection'), names) : kind === 'rectification-order' ? rectificationOrder(found, record('rectification_order')) : kind === 'transfer-letter' ? transferLetters(found) : null;
+  const documents: Record<string, () => HTMLElement | null> = {
+    'inspection-notice': () => inspectionNotice(found, names),
+    'inspection-record': () => inspectionRecord(found, record('inspection'), names),
+    'rectification-order': () => rectificationOrder(found, record('rectification_order')),
+    'transfer-letter': () => transferLetters(found),
+  };
+  const body = (kind ? documents[kind]?.() : null) ?? null;
   return h(
     'div',
     { class: 'document-page' },
@@ -21,6 +28,37 @@ export async function documentPage({ id, kind }: Record<string, string>): Promis
 
 function heading(title: string): HTMLElement[] {
   return [h('p', { class: 'issuer' }, bureau), h('h1', { class: 'doc-title' }, title)];
+}
+
+/** What every entity has ready for a visit, whatever the items; each item adds its own. */
+const alwaysPrepared = ['营业执照（副本）', '法定代表人（负责人）身份证明；委托他人配合检查的，另附授权委托书'];
+
+/** 随机抽查通知书 (R8): sent when the case opens, unless the visit is unannounced; what it said is kept with the event. */
+function inspectionNotice(found: CaseDetail, names: Map<string, string>): HTMLElement | null {
+  const sent = found.timeline.find((event) => event.kind === 'inspection_notice_sent');
+  if (!sent) return null;
+  const notice = (sent.data ?? {}) as { planNumber?: string | null; items?: Array<{ code: string; name: string; legalBasis: string; preparation: string | null }> };
+  const items = notice.items ?? [];
+  const toPrepare = [...alwaysPrepared, ...items.flatMap((item) => (item.preparation ?? '').split('\n').map((line) => line.trim()).filter(Boolean))];
+  // A complaint's substance stays out of the notice: it could name the complainant.
+  const why = notice.planNumber ? `根据本局随机抽查计划（${notice.planNumber}），经随机抽取，` : '根据工作安排，';
+  return h(
+    'section',
+    { class: 'document', 'data-testid': 'document' },
+    heading('随机抽查通知书'),
+    h('p', null, `${found.entity.name}（统一社会信用代码：${found.entity.uscc}）：`),
+    h('p', { class: 'indent' }, `${why}本局将派员对你单位进行检查。检查人员：${found.team.map((id) => names.get(id) ?? id).join('、')}，检查时将出示行政执法证件。`),
+    items.length
+      ? [
+          h('p', { class: 'indent' }, '检查事项及依据：'),
+          h('ol', null, items.map((item) => h('li', null, `${item.name}（${item.legalBasis}）`))),
+        ]
+      : null,
+    h('p', { class: 'indent' }, '请你单位做好以下准备，配合检查：'),
+    h('ol', { 'data-testid': 'to-prepare' }, toPrepare.map((line) => h('li', null, line))),
+    h('p', { class: 'indent' }, '无正当理由拒绝、阻挠检查的，本局将依法记录并予以公示。'),
+    h('p', { class: 'seal' }, bureau, h('br'), formatDate(sent.at)),
+  );
 }
 
 function inspectionRecord(found: CaseDetail, data: any, names: Map<string, string>): HTMLElement | null {
