@@ -4,7 +4,8 @@ import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
 import { insertNotificationFrom, prepared } from '../db/prepared';
 import { DomainError } from '../domain/errors';
-import type { CaseOrigin, CaseStatus } from '../domain/inspectionCase';
+import { initialDispositionStatus } from '../domain/dispositions';
+import type { CaseOrigin, CaseStatus, DispositionKind } from '../domain/inspectionCase';
 import type { NotificationRequest } from './notifications';
 
 export interface CaseOpening {
@@ -269,7 +270,7 @@ export function caseActivities(db: Db) {
             id: disposition.id,
             caseId: request.caseId,
             kind: disposition.kind,
-            status: 'recorded',
+            status: initialDispositionStatus(disposition.kind as DispositionKind),
             details: disposition.details,
             recordedBy: request.actor,
             recordedAt: new Date(request.at),

@@ -1,6 +1,6 @@
 // The words of an inspection case shared by the workflow, the database projection and the API.
 
-type Labels<K extends string> = Record<K, { zh: string; en: string }>;
+export type Labels<K extends string> = Record<K, { zh: string; en: string }>;
 
 export const caseOrigins = ['random', 'complaint', 'reinspection', 'ordered'] as const;
 export type CaseOrigin = (typeof caseOrigins)[number];

@@ -8,7 +8,9 @@ import {
   nonRandomOrigins,
   resultCategories,
 } from '../../domain/inspectionCase';
+import { dispositionStatuses } from '../../domain/dispositions';
 import { actOnCase, conflictRefusal, hasDeclaredConflict, listCases, openNonRandomCase, readCase } from '../../services/cases';
+import { progressDisposition } from '../../services/dispositions';
 import * as messages from '../../workflows/caseMessages';
 import { DomainError } from '../../domain/errors';
 import type { Role } from '../../domain/inspectionCase';
@@ -226,5 +228,28 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
     action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', ['officer', 'coordinator'], dispositionSchema, messages.recordDisposition),
     action('recusal', '申请回避 / Declare a conflict and recuse (R10)', ['officer'], recusalSchema, messages.declareConflict),
     action('cancel', '撤销案件 / Cancel the case (leadership)', ['leadership'], cancelSchema, messages.cancelCase),
+    route({
+      method: 'post',
+      path: '/cases/:id/dispositions/:dispositionId/progress',
+      summary: '更新处置进度：处罚决定、执行，移送接收、反馈 / Record a disposition\'s next step (R14, R15), also after the case has closed',
+      tags: ['case actions'],
+      access: ['officer', 'coordinator'],
+      params: z.strictObject({ id: z.uuid('应为 UUID / must be a UUID'), dispositionId: z.uuid('应为 UUID / must be a UUID') }),
+      body: z.strictObject({
+        status: z.enum(dispositionStatuses, { error: `应为 ${dispositionStatuses.join(' / ')} 之一 / must be one of ${dispositionStatuses.join(', ')}` }),
+        note: text(2000).optional().meta({ description: '决定文号、对方反馈的处理结果等 / the decision number, the recipient\'s outcome' }),
+      }),
+      responses: {
+        200: { description: 'the case, with the disposition at its new status and the step on its timeline', schema: caseSchema },
+        403: { description: 'not on the team, or a declared conflict (R10)' },
+        404: { description: 'no such case or disposition' },
+        409: { description: 'not the next step of this disposition' },
+        422: { description: 'invalid fields, or a decision or answer without its note' },
+      },
+      async handler({ params, body, req }) {
+        await progressDisposition(dependencies.db, { caseId: params.id, dispositionId: params.dispositionId, ...body, actor: actorOf(req), at: new Date() });
+        return { status: 200, body: await readCase(dependencies, params.id) };
+      },
+    }),
   ];
 }

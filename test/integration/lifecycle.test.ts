@@ -219,7 +219,7 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     );
     expect(disposed.status, JSON.stringify(disposed.body)).toBe(200);
     const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
-    expect(closed.dispositions).toEqual([expect.objectContaining({ kind: 'penalty', status: 'recorded' })]);
+    expect(closed.dispositions).toEqual([expect.objectContaining({ kind: 'penalty', status: 'filed' })]);
     expect(closed.publication.content.penalties).toEqual([
       expect.objectContaining({ caseFilingNumber: '坛商罚立〔2026〕7号', amountYuan: 20000 }),
     ]);
@@ -228,7 +228,7 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     await recordHistory(system.temporal, 'penalty-and-blacklist', opened.id);
   });
 
-  it('R15 transfer to another department and police referral are each recorded', async () => {
+  it('R15 transfer to another department and police referral are each recorded, and each moves through its own status', async () => {
     const opened = await caseAwaitingDisposition();
     const disposed = await api(
       'POST',
@@ -243,8 +243,40 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     );
     expect(disposed.status, JSON.stringify(disposed.body)).toBe(200);
     const closed = await eventually(() => readCase(opened.id), (body) => body.status === 'closed');
-    expect(closed.dispositions.map((disposition: { kind: string }) => disposition.kind)).toEqual(['transfer', 'police_referral']);
+    expect(closed.dispositions.map((disposition: { kind: string; status: string }) => [disposition.kind, disposition.status])).toEqual([
+      ['transfer', 'sent'],
+      ['police_referral', 'sent'],
+    ]);
     await recordHistory(system.temporal, 'transfer-and-police-referral', opened.id);
+
+    // After the case has closed, the team records the receiving department's steps, one at a time.
+    const transfer = closed.dispositions[0] as { id: string };
+    const progress = (body: unknown, headers = asOfficer(opened.team[0]!)) =>
+      api('POST', `/cases/${opened.id}/dispositions/${transfer.id}/progress`, body, headers);
+    const accepted = await progress({ status: 'accepted' });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body.dispositions[0]).toMatchObject({ id: transfer.id, status: 'accepted' });
+
+    const withoutOutcome = await progress({ status: 'concluded' });
+    expect(withoutOutcome.status).toBe(422);
+    expect(withoutOutcome.body.errors).toEqual([expect.objectContaining({ field: 'body.note' })]);
+    const backwards = await progress({ status: 'sent' });
+    expect(backwards.status).toBe(409);
+    expect(backwards.body.errors).toEqual([expect.objectContaining({ field: 'body.status' })]);
+    const outsider = await registerOfficer(system.baseUrl);
+    expect((await progress({ status: 'concluded', note: '已立案查处' }, asOfficer(outsider.id))).status).toBe(403);
+    const unchanged = await readCase(opened.id);
+    expect(unchanged.dispositions[0].status).toBe('accepted');
+    expect(unchanged.timeline.filter((event: { kind: string }) => event.kind === 'disposition_progressed')).toHaveLength(1);
+
+    const concluded = await progress({ status: 'concluded', note: '市场监管局已立案查处，罚款五千元' }, asCoordinator());
+    expect(concluded.status, JSON.stringify(concluded.body)).toBe(200);
+    expect(concluded.body.dispositions[0].status).toBe('concluded');
+    expect(concluded.body.timeline.filter((event: { kind: string }) => event.kind === 'disposition_progressed')).toEqual([
+      expect.objectContaining({ actor: opened.team[0], data: expect.objectContaining({ from: 'sent', to: 'accepted' }) }),
+      expect.objectContaining({ reason: '市场监管局已立案查处，罚款五千元', data: expect.objectContaining({ from: 'accepted', to: 'concluded' }) }),
+    ]);
+    expect(concluded.body.dispositions[1].status).toBe('sent');
   });
 
   it('R14 a penalty without its case filing number is refused, naming the field, and nothing is written', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
-import { asOfficer, eventually, openComplaintCase, type OpenedCase } from '../support/fixtures';
+import { asOfficer, eventually, inspectionBody, openComplaintCase, type OpenedCase } from '../support/fixtures';
 import { validUscc } from '../support/entities';
 import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
 
@@ -244,6 +244,26 @@ describe('the office and the auditor, in Chromium', () => {
 
     await page.click('[data-testid=submit-plan] button[type=submit]');
     await page.waitForSelector('[data-testid=plan-status]:text-is("待审批")');
+    await context.close();
+  });
+
+  it('R15: after the case has closed, an officer records on the case page that the department accepted the transfer', async () => {
+    const refused = await openComplaintCase(system.baseUrl);
+    const lead = asOfficer(refused.team[0]!);
+    expect((await call(system.baseUrl, 'POST', `/cases/${refused.id}/inspection`, inspectionBody(refused.team, 'refused_inspection', true), lead)).status).toBe(200);
+    expect((await call(system.baseUrl, 'POST', `/cases/${refused.id}/review`, { decision: 'approve' })).status).toBe(200);
+    const transfer = { kind: 'transfer', department: '金坛区市场监督管理局', reason: '拒不配合检查，涉嫌无照经营', letterReference: '坛商移〔2026〕9号' };
+    expect((await call(system.baseUrl, 'POST', `/cases/${refused.id}/disposition`, { dispositions: [transfer] }, lead)).status).toBe(200);
+    await eventually(async () => (await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body.status, (status) => status === 'closed');
+
+    const { context, page } = await pageAs(officerUsername(refused.team[0]!));
+    await page.goto(`${system.baseUrl}/#/cases/${refused.id}`);
+    const dispositions = page.locator('[data-testid=dispositions]');
+    await dispositions.waitFor();
+    expect(await dispositions.textContent()).toContain('已移送');
+    await page.click('[data-testid=disposition-progress-transfer] button[type=submit]');
+    await page.waitForSelector('[data-testid=dispositions] :text("对方已接收")');
+    expect((await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body.dispositions[0].status).toBe('accepted');
     await context.close();
   });
 

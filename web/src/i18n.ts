@@ -1,4 +1,5 @@
 // Chinese first, English on request; the choice is kept in the browser.
+import { dispositionStatusLabels } from '../../domain/dispositions';
 import {
   caseOriginLabels,
   caseStatusLabels,
@@ -39,6 +40,8 @@ export const statusLabel = (status: string | null | undefined) => labelOf(caseSt
 export const originLabel = (origin: string | null | undefined) => labelOf(caseOriginLabels, origin);
 export const resultLabel = (category: string | null | undefined) => labelOf(resultCategoryLabels, category);
 export const dispositionLabel = (kind: string | null | undefined) => labelOf(dispositionKindLabels, kind);
+/** Rows from before statuses were tracked say 'recorded': the first step of their kind. */
+export const dispositionStatusLabel = (status: string | null | undefined) => (status === 'recorded' ? tr('已录入', 'recorded') : labelOf(dispositionStatusLabels, status));
 
 const nextSteps: Record<string, Text> = {
   opening: { zh: '立项中', en: 'being opened' },
@@ -68,6 +71,7 @@ const eventLabels: Record<string, Text> = {
   escalated: { zh: '逾期督办', en: 'escalated' },
   disposition_recorded: { zh: '录入处置', en: 'disposition recorded' },
   disposition_completed: { zh: '处置完成', en: 'dispositions complete' },
+  disposition_progressed: { zh: '处置进度更新', en: 'disposition moved on' },
   published: { zh: '结果公示', en: 'published' },
   credit_pushed: { zh: '推送信用平台', en: 'pushed to the credit platform' },
   blacklisted: { zh: '列入失信黑名单', en: 'put on the blacklist' },

@@ -2,9 +2,9 @@
 import type { CaseDetail } from '../../../domain/caseDetail';
 import { get, session } from '../api';
 import { h } from '../dom';
-import { bilingual, dispositionLabel, eventLabel, formatDate, formatDateTime, nextStepLabel, originLabel, resultLabel, tr } from '../i18n';
+import { bilingual, dispositionLabel, dispositionStatusLabel, eventLabel, formatDate, formatDateTime, nextStepLabel, originLabel, resultLabel, tr } from '../i18n';
 import { statusBadge } from '../ui';
-import { caseActions } from './caseActions';
+import { caseActions, dispositionProgressForms } from './caseActions';
 
 export async function casePage({ id }: Record<string, string>): Promise<Node> {
   const found = await get<CaseDetail>(`/cases/${id}`);
@@ -53,7 +53,14 @@ export async function casePage({ id }: Record<string, string>): Promise<Node> {
           'section',
           null,
           h('h2', null, tr('处置', 'Dispositions')),
-          h('ul', null, found.dispositions.map((disposition) => h('li', null, `${dispositionLabel(disposition.kind)}：${describeDisposition(disposition.details)}`))),
+          h(
+            'ul',
+            { 'data-testid': 'dispositions' },
+            found.dispositions.map((disposition) =>
+              h('li', null, `${dispositionLabel(disposition.kind)}：${describeDisposition(disposition.details)} `, h('span', { class: 'badge' }, dispositionStatusLabel(disposition.status))),
+            ),
+          ),
+          dispositionProgressForms(found, session()!.me),
         )
       : null,
     h(

@@ -2,11 +2,12 @@
 // their refusals appear next to the fields they name.
 import { get, post, type Me } from '../api';
 import { formValues, h } from '../dom';
-import { tr, resultLabel, dispositionLabel } from '../i18n';
+import { tr, resultLabel, dispositionLabel, dispositionStatusLabel } from '../i18n';
 import { rerender } from '../router';
 import { actionForm, field } from '../ui';
 import type { CaseDetail } from '../../../domain/caseDetail';
-import { dispositionKinds, resultCategories } from '../../../domain/inspectionCase';
+import { dispositionSteps, type DispositionStatus } from '../../../domain/dispositions';
+import { dispositionKinds, resultCategories, type DispositionKind } from '../../../domain/inspectionCase';
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
@@ -257,4 +258,27 @@ function recusalForm(submit: (body: unknown) => Promise<void>): HTMLElement {
 
 function simpleForm(title: string, name: string, label: string, submit: (body: unknown) => Promise<void>, testId: string): HTMLElement {
   return actionForm(title, [field(label, h('textarea', { name }))], async (element) => submit({ [name]: formValues(element)[name] }), { testId: `${testId}-form` });
+}
+
+/** R14, R15: each disposition's next step (decision, execution; acceptance, the recipient's answer), also after closure. */
+export function dispositionProgressForms(found: CaseDetail, me: Me): HTMLElement[] {
+  const onTeam = me.officerId !== null && found.team.includes(me.officerId);
+  if (!onTeam && !me.roles.includes('coordinator')) return [];
+  return found.dispositions.flatMap((disposition) => {
+    const steps = dispositionSteps[disposition.kind as DispositionKind] ?? [];
+    const next = steps[disposition.status === 'recorded' ? 1 : steps.indexOf(disposition.status as DispositionStatus) + 1];
+    if (!next) return [];
+    return [
+      actionForm(
+        `${dispositionLabel(disposition.kind)}：${dispositionStatusLabel(next)}`,
+        [field(tr('说明（决定文号、处理结果等）', 'Note (decision number, outcome)'), h('textarea', { name: 'note' }))],
+        async (form) => {
+          const { note } = formValues(form);
+          await post(`/cases/${found.id}/dispositions/${disposition.id}/progress`, { status: next, ...(note ? { note } : {}) });
+          rerender();
+        },
+        { submitLabel: tr('记录', 'Record'), testId: `disposition-progress-${disposition.kind}` },
+      ),
+    ];
+  });
 }

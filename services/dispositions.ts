@@ -1,0 +1,49 @@
+// A disposition's later steps (R14, R15): the penalty decided and executed, the transfer accepted and answered.
+// They happen in other procedures, often after the case has closed, so they are recorded here rather than as
+// steps of the case workflow: the disposition's status, and an event on the case's timeline (R20).
+import type { Db } from '../db/client';
+import { checkDispositionMove, type DispositionStatus } from '../domain/dispositions';
+import { DomainError } from '../domain/errors';
+import type { Actor, DispositionKind } from '../domain/inspectionCase';
+import { conflictRefusal, hasDeclaredConflict } from './cases';
+
+export interface DispositionProgress {
+  caseId: string;
+  dispositionId: string;
+  status: DispositionStatus;
+  note?: string;
+  actor: Actor;
+  at: Date;
+}
+
+export async function progressDisposition(db: Db, progress: DispositionProgress): Promise<void> {
+  const { caseId, dispositionId, status, note, actor, at } = progress;
+  const disposition = await db.disposition.findFirst({
+    where: { id: dispositionId, caseId },
+    select: { kind: true, status: true, inspectionCase: { select: { team: true, entityId: true } } },
+  });
+  if (!disposition) throw new DomainError('not_found', `本案没有这项处置 / the case has no disposition ${dispositionId}`);
+  if (!actor.roles.includes('coordinator')) {
+    if (!disposition.inspectionCase.team.includes(actor.id)) throw new DomainError('refused', '您不在本案检查组 / you are not on this case\'s team');
+    if (await hasDeclaredConflict(db, actor.id, disposition.inspectionCase.entityId)) throw conflictRefusal();
+  }
+  const refusal = checkDispositionMove(disposition.kind as DispositionKind, disposition.status, status, note);
+  if (refusal) throw new DomainError(refusal.kind, refusal.message, [{ field: `body.${refusal.field}`, message: refusal.message }]);
+
+  await db.$transaction(async (tx) => {
+    // Only from the status just checked: of two officers recording the same step at once, one is refused.
+    const { count } = await tx.disposition.updateMany({ where: { id: dispositionId, status: disposition.status }, data: { status } });
+    if (count === 0) throw new DomainError('conflict', '处置状态刚被他人更新，请刷新 / someone has just updated this disposition: reload it');
+    await tx.caseEvent.create({
+      data: {
+        caseId,
+        eventKey: `disposition-${dispositionId}-${status}`,
+        kind: 'disposition_progressed',
+        actor: actor.id,
+        reason: note?.trim() || null,
+        data: { dispositionId, kind: disposition.kind, from: disposition.status, to: status },
+        at,
+      },
+    });
+  });
+}
