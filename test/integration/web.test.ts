@@ -63,6 +63,7 @@ describe('the web application, in Chromium', () => {
     await form.locator('select[name="items.0.checkpoints.0.passed"]').selectOption('false');
     await form.locator('input[name="items.0.checkpoints.0.description"]').fill('预收资金存管');
     await form.locator('textarea[name="items.0.findings"]').fill('未按规定存管预收资金');
+    await form.locator('input[name="items.0.evidence"]').fill('现场笔录 2026-031、照片 12 张');
     await form.locator('select[name=resultCategory]').selectOption('no_problem');
     await form.locator('button[type=submit]').click();
     // The workflow's validator refuses "no problem" with a failed checkpoint; the page says so at the field.
@@ -113,7 +114,9 @@ describe('the web application, in Chromium', () => {
 
     const current = await readCase();
     expect(current.status).toBe('rectifying');
-    expect(current.records.find((record: { kind: string }) => record.kind === 'inspection').data.items[0].checkpoints[0].passed).toBe(false);
+    const recorded = current.records.find((record: { kind: string }) => record.kind === 'inspection').data;
+    expect(recorded.items[0].checkpoints[0].passed).toBe(false);
+    expect(recorded.items[0].evidence).toEqual(['现场笔录 2026-031', '照片 12 张']);
   });
 
   it('R19: leadership sees the case counted as pending rectification on the dashboard, drills down to it and opens its timeline', async () => {
@@ -247,23 +250,37 @@ describe('the office and the auditor, in Chromium', () => {
     await context.close();
   });
 
-  it('R15: after the case has closed, an officer records on the case page that the department accepted the transfer', async () => {
+  it('R15: an officer records a transfer and a police referral in one disposition form, and after closure that the department accepted the transfer', async () => {
     const refused = await openComplaintCase(system.baseUrl);
     const lead = asOfficer(refused.team[0]!);
     expect((await call(system.baseUrl, 'POST', `/cases/${refused.id}/inspection`, inspectionBody(refused.team, 'refused_inspection', true), lead)).status).toBe(200);
     expect((await call(system.baseUrl, 'POST', `/cases/${refused.id}/review`, { decision: 'approve' })).status).toBe(200);
-    const transfer = { kind: 'transfer', department: '金坛区市场监督管理局', reason: '拒不配合检查，涉嫌无照经营', letterReference: '坛商移〔2026〕9号' };
-    expect((await call(system.baseUrl, 'POST', `/cases/${refused.id}/disposition`, { dispositions: [transfer] }, lead)).status).toBe(200);
-    await eventually(async () => (await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body.status, (status) => status === 'closed');
 
     const { context, page } = await pageAs(officerUsername(refused.team[0]!));
     await page.goto(`${system.baseUrl}/#/cases/${refused.id}`);
+    const form = page.locator('[data-testid=disposition-form]');
+    await form.waitFor();
+    await form.locator('select[name="dispositions.0.kind"]').selectOption('transfer');
+    await form.locator('input[name="dispositions.0.department"]').fill('金坛区市场监督管理局');
+    await form.locator('input[name="dispositions.0.reason"]').fill('拒不配合检查，涉嫌无照经营');
+    await form.locator('[data-testid=add-disposition]').click();
+    await form.locator('select[name="dispositions.1.kind"]').selectOption('police_referral');
+    await form.locator('input[name="dispositions.1.reason"]').fill('暴力阻碍执法');
+    await form.locator('button[type=submit]').click();
+    const closed = await eventually(async () => (await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body, (found) => found.status === 'closed');
+    expect(closed.dispositions.map((disposition: { kind: string; details: { reason: string } }) => [disposition.kind, disposition.details.reason])).toEqual([
+      ['transfer', '拒不配合检查，涉嫌无照经营'],
+      ['police_referral', '暴力阻碍执法'],
+    ]);
+
+    await page.reload();
     const dispositions = page.locator('[data-testid=dispositions]');
     await dispositions.waitFor();
     expect(await dispositions.textContent()).toContain('已移送');
     await page.click('[data-testid=disposition-progress-transfer] button[type=submit]');
     await page.waitForSelector('[data-testid=dispositions] :text("对方已接收")');
-    expect((await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body.dispositions[0].status).toBe('accepted');
+    const after = (await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body;
+    expect(after.dispositions.map((disposition: { status: string }) => disposition.status)).toEqual(['accepted', 'sent']);
     await context.close();
   });
 

@@ -91,6 +91,7 @@ function inspectionView(data: any, who: (id: string) => string): HTMLElement {
         h('h3', null, item.itemCode),
         h('ul', null, (item.checkpoints ?? []).map((checkpoint: any) => h('li', { class: checkpoint.passed ? 'passed' : 'failed' }, `${checkpoint.passed ? '✓' : '✗'} ${checkpoint.code}${checkpoint.description ? ` ${checkpoint.description}` : ''}`))),
         item.findings ? h('p', null, item.findings) : null,
+        item.evidence?.length ? h('p', { class: 'evidence' }, `${tr('证据', 'Evidence')}：${item.evidence.join('、')}`) : null,
       ),
     ),
     data.summary ? h('p', null, data.summary) : null,

@@ -79,6 +79,7 @@ function itemBlock(items: Array<{ code: string; name: string }>, itemIndex: numb
       tr('增加检查要点', 'Add a checkpoint'),
     ),
     h('textarea', { name: `items.${itemIndex}.findings`, placeholder: tr('发现的问题', 'Findings') }),
+    h('input', { name: `items.${itemIndex}.evidence`, placeholder: tr('证据材料编号，多个用顿号或逗号分隔（笔录、照片、视频）', 'Evidence references, separated by commas (records, photos, video)') }),
   );
 }
 
@@ -111,6 +112,7 @@ function inspectionForm(found: CaseDetail, submit: (body: unknown) => Promise<vo
         items: blocks.map((_block, itemIndex) => {
           const checkpointCount = element.querySelectorAll(`[data-item="${itemIndex}"] .checkpoint`).length;
           const findings = values[`items.${itemIndex}.findings`];
+          const evidence = (values[`items.${itemIndex}.evidence`] ?? '').split(/[,，、;；]/).map((reference) => reference.trim()).filter(Boolean);
           return {
             itemCode: values[`items.${itemIndex}.itemCode`],
             checkpoints: Array.from({ length: checkpointCount }, (_unused, index) => {
@@ -119,6 +121,7 @@ function inspectionForm(found: CaseDetail, submit: (body: unknown) => Promise<vo
               return { code: values[`${prefix}.code`], ...(description ? { description } : {}), passed: values[`${prefix}.passed`] === 'true' };
             }),
             ...(findings ? { findings } : {}),
+            ...(evidence.length ? { evidence } : {}),
           };
         }),
         resultCategory: values.resultCategory,
@@ -215,30 +218,47 @@ function revisitForm(found: CaseDetail, submit: (body: unknown) => Promise<void>
   );
 }
 
+/** One disposition's fields; several can be added, as a penalty and a police referral often go together. */
+function dispositionBlock(index: number): HTMLElement {
+  const prefix = `dispositions.${index}`;
+  const text = (name: string, label: string) => field(label, h('input', { name: `${prefix}.${name}` }));
+  return h(
+    'fieldset',
+    { class: 'disposition', 'data-disposition': index },
+    h('legend', null, tr(`处置 ${index + 1}`, `Disposition ${index + 1}`)),
+    field(tr('方式', 'Kind'), h('select', { name: `${prefix}.kind` }, dispositionKinds.map((kind) => h('option', { value: kind }, dispositionLabel(kind))))),
+    text('caseFilingNumber', tr('立案号（处罚）', 'Case filing number (penalty)')),
+    text('decision', tr('处罚决定', 'Decision')),
+    field(tr('罚款金额（元）', 'Fine (yuan)'), h('input', { type: 'number', name: `${prefix}.amountYuan`, min: 0 })),
+    text('legalBasis', tr('法律依据', 'Legal basis')),
+    text('department', tr('移送部门', 'Receiving department')),
+    text('reason', tr('移送理由', 'Reason')),
+    text('letterReference', tr('移送函文号', 'Letter reference')),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `${prefix}.dishonest`, value: 'true' }), tr('列入失信名单', 'dishonest: blacklist (R17)')),
+  );
+}
+
 function dispositionForm(submit: (body: unknown) => Promise<void>): HTMLElement {
-  const text = (name: string, label: string) => field(label, h('input', { name: `dispositions.0.${name}` }));
+  const blocks = h('div', { class: 'dispositions' }, dispositionBlock(0));
   return actionForm(
     tr('处置', 'Disposition'),
     [
-      field(tr('方式', 'Kind'), h('select', { name: 'dispositions.0.kind' }, dispositionKinds.map((kind) => h('option', { value: kind }, dispositionLabel(kind))))),
-      text('caseFilingNumber', tr('立案号（处罚）', 'Case filing number (penalty)')),
-      text('decision', tr('处罚决定', 'Decision')),
-      field(tr('罚款金额（元）', 'Fine (yuan)'), h('input', { type: 'number', name: 'dispositions.0.amountYuan', min: 0 })),
-      text('legalBasis', tr('法律依据', 'Legal basis')),
-      text('department', tr('移送部门', 'Receiving department')),
-      text('reason', tr('移送理由', 'Reason')),
-      text('letterReference', tr('移送函文号', 'Letter reference')),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dispositions.0.dishonest', value: 'true' }), tr('列入失信名单', 'dishonest: blacklist (R17)')),
+      blocks,
+      h('button', { type: 'button', class: 'secondary', 'data-testid': 'add-disposition', onclick: () => blocks.append(dispositionBlock(blocks.children.length)) }, tr('增加一项处置', 'Add a disposition')),
     ],
     async (element) => {
       const values = formValues(element);
-      const disposition: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(values)) {
-        if (!name.startsWith('dispositions.0.') || value === '') continue;
-        const key = name.slice('dispositions.0.'.length);
-        disposition[key] = key === 'amountYuan' ? Number(value) : key === 'dishonest' ? true : value;
-      }
-      await submit({ dispositions: [disposition] });
+      const dispositions = Array.from({ length: blocks.children.length }, (_unused, index) => {
+        const prefix = `dispositions.${index}.`;
+        const disposition: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(values)) {
+          if (!name.startsWith(prefix) || value === '') continue;
+          const key = name.slice(prefix.length);
+          disposition[key] = key === 'amountYuan' ? Number(value) : key === 'dishonest' ? true : value;
+        }
+        return disposition;
+      });
+      await submit({ dispositions });
     },
     { testId: 'disposition-form' },
   );

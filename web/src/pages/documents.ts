@@ -82,6 +82,7 @@ function inspectionRecord(found: CaseDetail, data: any, names: Map<string, strin
         h('tr', null, h('th', null, '要点'), h('th', null, '内容'), h('th', null, '结论')),
         (item.checkpoints ?? []).map((checkpoint: any) => h('tr', null, h('td', null, checkpoint.code), h('td', null, checkpoint.description ?? ''), h('td', null, checkpoint.passed ? '符合' : '不符合'))),
         item.findings ? h('tr', null, h('th', null, '发现问题'), h('td', { colspan: 2 }, item.findings)) : null,
+        item.evidence?.length ? h('tr', null, h('th', null, '证据材料'), h('td', { colspan: 2 }, item.evidence.join('、'))) : null,
       ),
     ),
     data.summary ? h('p', null, `检查情况：${data.summary}`) : null,
