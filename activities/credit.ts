@@ -56,7 +56,8 @@ export function creditActivities({ db, clock, fetch, platform }: CreditDependenc
   return {
     async pushToCreditPlatform(request: CreditPushRequest): Promise<{ delivered: boolean }> {
       // The push row is keyed by its idempotency key, so a retry finds it; a delivered push is never sent again.
-      // Not connected yet: the push stays on record as not sent, to be sent once a platform is configured.
+      // Not connected yet: the push stays on record as not sent; `npm run credit:resend` sends it once a platform
+      // is configured (resendUnsentPushes below).
       const initial = platform ? 'pending' : 'not_configured';
       const [push] = await recordPush(db, [request.idempotencyKey, request.caseId, initial, JSON.stringify(request.payload)]);
       if (push!.status === 'delivered') return { delivered: true };
@@ -85,4 +86,27 @@ export function creditActivities({ db, clock, fetch, platform }: CreditDependenc
       return { delivered: true };
     },
   };
+}
+
+/**
+ * Sends the pushes kept while no platform was configured (status not_configured), each with the key, payload and
+ * signature a live push would carry, so the platform still sees one key per result. One that fails stays on record
+ * as retrying with its error; the next run tries it again. A delivered push is never sent twice.
+ */
+export async function resendUnsentPushes(dependencies: CreditDependencies & { platform: CreditPlatform }) {
+  const { pushToCreditPlatform } = creditActivities(dependencies);
+  const unsent = await dependencies.db.creditPush.findMany({
+    where: { OR: [{ status: 'not_configured' }, { status: 'retrying', pushedAt: null }] },
+    orderBy: { createdAt: 'asc' },
+    select: { idempotencyKey: true, caseId: true, payload: true },
+  });
+  const failed: Array<{ idempotencyKey: string; error: string }> = [];
+  for (const push of unsent) {
+    try {
+      await pushToCreditPlatform({ caseId: push.caseId, idempotencyKey: push.idempotencyKey, payload: push.payload as Prisma.InputJsonObject });
+    } catch (error) {
+      failed.push({ idempotencyKey: push.idempotencyKey, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { found: unsent.length, delivered: unsent.length - failed.length, failed };
 }
