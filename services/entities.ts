@@ -1,4 +1,4 @@
-// 检查对象 (R1): the minimum the first case slice needs — register an entity, read it back.
+// 检查对象 (R1): register an entity, read it back with its history, risk flags and blacklist entries.
 import { randomUUID } from 'node:crypto';
 import type { LegalStatus, Prisma } from '@prisma/client';
 import type { Client } from '@temporalio/client';
@@ -34,11 +34,18 @@ export async function findEntity(db: Db, id: string) {
   return entity;
 }
 
-/** The entity with its legal-status history and its risk flags, current and cleared (R1, R6). */
+/** A blacklist entry as the bureau reads it: why, when, and the case that found the entity dishonest (R17). */
+export const blacklistEntryFields = { id: true, caseId: true, reason: true, listedAt: true } as const;
+
+/** The entity with its legal-status history, its risk flags, current and cleared, and its blacklist entries (R1, R6, R17). */
 export async function entityWithHistory(db: Db, id: string) {
   const entity = await db.entity.findUnique({
     where: { id },
-    include: { statusChanges: { orderBy: { changedAt: 'asc' } }, riskFlags: { orderBy: { notedAt: 'asc' } } },
+    include: {
+      statusChanges: { orderBy: { changedAt: 'asc' } },
+      riskFlags: { orderBy: { notedAt: 'asc' } },
+      blacklist: { select: blacklistEntryFields, orderBy: { listedAt: 'asc' } },
+    },
   });
   if (!entity) throw new DomainError('not_found', `检查对象不存在 / no entity ${id}`);
   return entity;

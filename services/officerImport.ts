@@ -1,8 +1,10 @@
-// The officer directory (R2) as a file, keyed by the enforcement certificate number. A new unit in the file is
-// a move and is recorded as one; withdrawal changes only through its own endpoint.
+// The officer directory (R2) as a file, keyed by the enforcement certificate number. A new unit, post or
+// affiliation in the file is a move and is recorded as one; withdrawal changes only through its own endpoint.
 import type { Officer, Prisma } from '@prisma/client';
 import type { Directory } from './directoryImport';
-import { postingRecord } from './officers';
+import { postingRecord, type Placement } from './officers';
+
+const placementFields = ['unit', 'post', 'affiliation'] as const;
 
 export const officerDirectory: Directory<Officer, Prisma.OfficerCreateManyInput> = {
   title: { zh: '执法人员名录', en: 'the officer directory' },
@@ -13,6 +15,8 @@ export const officerDirectory: Directory<Officer, Prisma.OfficerCreateManyInput>
     { field: 'certificateNumber', zh: '执法证号' },
     { field: 'name', zh: '姓名' },
     { field: 'unit', zh: '单位' },
+    { field: 'post', zh: '岗位' },
+    { field: 'affiliation', zh: '人员归属' },
     { field: 'gender', zh: '性别' },
     { field: 'certificateValidFrom', zh: '执法证有效期起', type: 'date' },
     { field: 'certificateValidUntil', zh: '执法证有效期至', type: 'date' },
@@ -20,6 +24,7 @@ export const officerDirectory: Directory<Officer, Prisma.OfficerCreateManyInput>
   ],
   exportOnly: [{ zh: '执法证已收回', value: (officer) => (officer.certificateWithdrawn ? '是' : '否') }],
   async afterUpdate(tx, officer, changes, actor) {
-    if (typeof changes.unit === 'string') await tx.officerPosting.create({ data: postingRecord(officer, changes.unit, '批量导入 / bulk import', actor) });
+    const to: Placement = Object.fromEntries(placementFields.filter((field) => typeof changes[field] === 'string').map((field) => [field, changes[field]]));
+    if (Object.keys(to).length > 0) await tx.officerPosting.create({ data: postingRecord(officer, to, '批量导入 / bulk import', actor) });
   },
 };

@@ -1,5 +1,5 @@
-// 执法人员 (R2): changes to an officer's unit and certificate, each answered with its before and after so the
-// audit log shows what changed (R20).
+// 执法人员 (R2): changes to an officer's unit, post, affiliation and certificate, each answered with its before
+// and after so the audit log shows what changed (R20).
 import { randomUUID } from 'node:crypto';
 import type { Officer, Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
@@ -9,12 +9,23 @@ import type { Change } from './audit';
 export interface NewOfficer {
   name: string;
   unit?: string;
+  affiliation?: string;
+  post?: string;
   gender?: 'male' | 'female';
   certificateNumber: string;
   certificateValidFrom?: string;
   certificateValidUntil: string;
   specialties: string[];
 }
+
+/** Where an officer stands: unit, post and affiliation move together in one posting. */
+export interface Placement {
+  unit?: string;
+  post?: string;
+  affiliation?: string;
+}
+
+type Placed = Pick<Officer, 'id' | 'unit' | 'post' | 'affiliation'>;
 
 /** The officer, locked until the transaction ends: "before" is then exactly what this change replaces. */
 async function lockedOfficer(tx: Prisma.TransactionClient, id: string): Promise<Officer> {
@@ -24,17 +35,36 @@ async function lockedOfficer(tx: Prisma.TransactionClient, id: string): Promise<
   return officer;
 }
 
-/** A move between units is recorded, not overwritten; bulk imports record theirs the same way. */
-export function postingRecord(officer: Pick<Officer, 'id' | 'unit'>, toUnit: string, reason: string | null, actor: string): Prisma.OfficerPostingCreateManyInput {
-  return { id: randomUUID(), officerId: officer.id, fromUnit: officer.unit, toUnit, reason, changedBy: actor, changedAt: new Date() };
+/**
+ * A move between units or posts is recorded, not overwritten; bulk imports record theirs the same way. What
+ * `to` leaves out stays as it was, so each row reads as the whole placement before and after.
+ */
+export function postingRecord(officer: Placed, to: Placement, reason: string | null, actor: string): Prisma.OfficerPostingCreateManyInput {
+  return {
+    id: randomUUID(),
+    officerId: officer.id,
+    fromUnit: officer.unit,
+    toUnit: to.unit ?? officer.unit,
+    fromPost: officer.post,
+    toPost: to.post ?? officer.post,
+    fromAffiliation: officer.affiliation,
+    toAffiliation: to.affiliation ?? officer.affiliation,
+    reason,
+    changedBy: actor,
+    changedAt: new Date(),
+  };
 }
 
-export async function moveOfficer(db: Db, id: string, unit: string, reason: string | undefined, actor: string): Promise<Change> {
+export async function moveOfficer(db: Db, id: string, to: Placement, reason: string | undefined, actor: string): Promise<Change> {
   return db.$transaction(async (tx) => {
     const officer = await lockedOfficer(tx, id);
-    await tx.officer.update({ where: { id }, data: { unit } });
-    await tx.officerPosting.create({ data: postingRecord(officer, unit, reason ?? null, actor) });
-    return { before: { unit: officer.unit }, after: { unit } };
+    const fields = (Object.keys(to) as Array<keyof Placement>).filter((field) => to[field] !== undefined);
+    await tx.officer.update({ where: { id }, data: Object.fromEntries(fields.map((field) => [field, to[field]])) });
+    await tx.officerPosting.create({ data: postingRecord(officer, to, reason ?? null, actor) });
+    return {
+      before: Object.fromEntries(fields.map((field) => [field, officer[field]])),
+      after: Object.fromEntries(fields.map((field) => [field, to[field]!])),
+    };
   });
 }
 

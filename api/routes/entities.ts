@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { paged } from '../../db/paged';
 import { checkUscc } from '../../domain/uscc';
 import { riskFlags } from '../../domain/draw';
-import { changeLegalStatus, clearRiskFlag, entityVersion, entityWithHistory, noteRiskFlag, registerEntity } from '../../services/entities';
+import { blacklistEntryFields, changeLegalStatus, clearRiskFlag, entityVersion, entityWithHistory, noteRiskFlag, registerEntity } from '../../services/entities';
 import { entityDirectory } from '../../services/entityImport';
 import { actorOf, type ApiDependencies } from '../context';
 import { pageQuery, route } from '../http';
@@ -47,6 +47,20 @@ export const entitySchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
+
+const blacklistEntrySchema = z.object({
+  id: z.uuid(),
+  caseId: z.uuid().meta({ description: '认定失信的案件 / the case that found the entity dishonest' }),
+  reason: z.string(),
+  listedAt: z.iso.datetime(),
+});
+
+const entityDetailSchema = entitySchema.extend({
+  blacklist: z.array(blacklistEntrySchema).meta({ description: '严重失信主体名单记录 / its dishonesty blacklist entries (R17)' }),
+});
+
+/** Name or credit code, as every directory search reads it: part of the name, or the whole code in any case. */
+const nameOrUscc = (q: string) => ({ OR: [{ name: { contains: q } }, { uscc: q.toUpperCase() }] });
 
 export const idParams = z.object({ id: z.uuid('应为 UUID / must be a UUID') });
 
@@ -99,15 +113,63 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       responses: { 200: { description: 'a page of entities' } },
       async handler({ query }) {
         const where = {
-          ...(query.q ? { OR: [{ name: { contains: query.q } }, { uscc: query.q.toUpperCase() }] } : {}),
+          ...(query.q ? nameOrUscc(query.q) : {}),
           ...(query.street ? { street: query.street } : {}),
           ...(query.category ? { category: query.category } : {}),
           ...(query.legalStatus ? { legalStatus: query.legalStatus } : {}),
         };
         const body = await paged(db, query, {
           count: db.entity.count({ where }),
-          findMany: (window) => db.entity.findMany({ where, orderBy: [{ [query.sort]: 'asc' }, { id: 'asc' }], ...window }),
+          // Each row carries its blacklist entries so that a list of entities shows who is blacklisted (R17).
+          findMany: (window) =>
+            db.entity.findMany({
+              where,
+              include: { blacklist: { select: blacklistEntryFields, orderBy: { listedAt: 'asc' } } },
+              orderBy: [{ [query.sort]: 'asc' }, { id: 'asc' }],
+              ...window,
+            }),
         });
+        return { status: 200, body };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/blacklist',
+      summary: '严重失信主体名单：按名称或信用代码检索 / The dishonesty blacklist: search by name or credit code (R17)',
+      tags: ['entities'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      query: z.strictObject({
+        q: listQuery.shape.q,
+        ...pageQuery(500),
+      }),
+      responses: {
+        200: {
+          description: 'a page of blacklist entries, newest first',
+          schema: z.object({
+            total: z.int(),
+            page: z.int(),
+            pageSize: z.int(),
+            items: z.array(blacklistEntrySchema.extend({ entityId: z.uuid(), uscc: z.string(), name: z.string(), legalStatus: entitySchema.shape.legalStatus })),
+          }),
+        },
+      },
+      async handler({ query }) {
+        const where = query.q ? { entity: nameOrUscc(query.q) } : {};
+        const body = await paged(
+          db,
+          query,
+          {
+            count: db.blacklistEntry.count({ where }),
+            findMany: (window) =>
+              db.blacklistEntry.findMany({
+                where,
+                include: { entity: { select: { uscc: true, name: true, legalStatus: true } } },
+                orderBy: [{ listedAt: 'desc' }, { id: 'asc' }],
+                ...window,
+              }),
+          },
+          ({ entity, ...entry }) => ({ ...entry, ...entity }),
+        );
         return { status: 200, body };
       },
     }),
@@ -136,7 +198,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       tags: ['entities'],
       access: 'authenticated',
       params: idParams,
-      responses: { 200: { description: 'the entity', schema: entitySchema }, 404: { description: 'no such entity' } },
+      responses: { 200: { description: 'the entity with its history, risk flags and blacklist entries', schema: entityDetailSchema }, 404: { description: 'no such entity' } },
       async handler({ params }) {
         const entity = await entityWithHistory(db, params.id);
         return { status: 200, body: entity, headers: { etag: entityVersion(entity) } };

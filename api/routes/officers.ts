@@ -13,9 +13,15 @@ import { idParams } from './entities';
 const text = (max: number) => z.string().trim().min(1, '不能为空 / must not be empty').max(max);
 const date = z.iso.date('应为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date');
 
+// Free text: the bureau's own words for staffing and posts vary between units and years, so no fixed list.
+const affiliation = text(100).meta({ description: '人员归属，如 在编（行政编制）、在编（事业编制）、聘用，或所属部门 / affiliation: staffing (on the establishment, contracted) or owning department' });
+const post = text(100).meta({ description: '岗位，如 执法队员、中队长 / post, e.g. enforcement officer, squad leader' });
+
 export const newOfficerSchema = z.strictObject({
   name: text(50),
   unit: text(100).optional(),
+  affiliation: affiliation.optional(),
+  post: post.optional(),
   gender: z.enum(['male', 'female']).optional(),
   certificateNumber: text(50),
   certificateValidFrom: date.optional(),
@@ -27,6 +33,8 @@ const officerSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   unit: z.string().nullable(),
+  affiliation: z.string().nullable(),
+  post: z.string().nullable(),
   certificateNumber: z.string(),
   certificateValidUntil: z.string(),
   certificateWithdrawn: z.boolean(),
@@ -116,14 +124,20 @@ export function officerRoutes({ db }: ApiDependencies) {
     route({
       method: 'post',
       path: '/officers/:id/posting',
-      summary: '调整单位或岗位（留有记录）/ Move an officer to another unit or post; the move is recorded (R2)',
+      summary: '调整单位、岗位或人员归属（留有记录）/ Move an officer to another unit, post or affiliation; the move is recorded (R2)',
       tags: ['officers'],
       access: ['coordinator'],
       params: idParams,
-      body: z.strictObject({ unit: text(100), reason: text(500).optional() }),
-      responses: { 200: { description: 'the officer with their postings' }, 404: { description: 'no such officer' } },
+      body: z
+        .strictObject({ unit: text(100).optional(), post: post.optional(), affiliation: affiliation.optional(), reason: text(500).optional() })
+        .refine((body) => body.unit !== undefined || body.post !== undefined || body.affiliation !== undefined, {
+          path: ['unit'],
+          message: '单位、岗位或人员归属至少填一项 / give a unit, post or affiliation',
+        }),
+      responses: { 200: { description: 'the officer with their postings' }, 404: { description: 'no such officer' }, 422: { description: 'invalid fields, or nothing to move' } },
       async handler({ params, body, req }) {
-        const change = await moveOfficer(db, params.id, body.unit, body.reason, actorOf(req).id);
+        const { reason, ...to } = body;
+        const change = await moveOfficer(db, params.id, to, reason, actorOf(req).id);
         return { status: 200, body: await readOfficer(params.id), audit: change };
       },
     }),

@@ -1,5 +1,5 @@
-// The officer directory and the inspection-item list as files (R2, R3), and what the audit log keeps of every
-// directory update (R20).
+// The officer directory and the inspection-item list as files (R2, R3), officers' affiliation and post and their
+// moves (R2), and what the audit log keeps of every directory update (R20).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerEntity } from '../support/fixtures';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
@@ -147,7 +147,7 @@ describe('R2 bulk import and export of the officer directory', () => {
   });
 
   it('R2 the directory exports as XLSX and CSV, and each export imports back with no change', async () => {
-    await registerOfficer({ gender: 'female', certificateValidFrom: '2024-01-01', specialties: ['prepaid_card', 'auction'] });
+    const placed = await registerOfficer({ gender: 'female', certificateValidFrom: '2024-01-01', specialties: ['prepaid_card', 'auction'], affiliation: '聘用', post: '执法队员' });
     const withdrawn = await registerOfficer();
     await call(system.baseUrl, 'POST', `/officers/${withdrawn.id}/certificate`, { withdrawn: true, reason: '调离执法岗位' });
     const officers = await system.db.officer.count();
@@ -159,7 +159,11 @@ describe('R2 bulk import and export of the officer directory', () => {
       expect(again.body, format).toMatchObject({ created: 0, updated: 0, refused: [], unchanged: officers });
     }
     const csv = (await download('/officers/export?format=csv')).content.toString('utf8');
-    expect(csv.split('\n')[0]).toContain('执法证号');
+    const header = csv.split('\n')[0]!.split(',');
+    expect(header[0]).toContain('执法证号');
+    expect(header).toEqual(expect.arrayContaining(['岗位', '人员归属']));
+    const cells = csv.split('\n').find((line) => line.startsWith(placed.certificateNumber))!.split(',');
+    expect([cells[header.indexOf('岗位')], cells[header.indexOf('人员归属')]]).toEqual(['执法队员', '聘用']);
     expect(csv).toContain('prepaid_card；auction');
     expect(csv.split('\n').find((line) => line.startsWith(withdrawn.certificateNumber))).toMatch(/,是\s*$/);
   });
@@ -178,6 +182,66 @@ describe('R2 bulk import and export of the officer directory', () => {
     const refused = await call(system.baseUrl, 'POST', '/officers/import', { format: 'csv', content: '执法证号\n1', dryRun: true }, testUsers.auditor.headers);
     expect(refused.status).toBe(403);
     expect((await fetch(`${system.baseUrl}/officers/export?format=csv`, { headers: testUsers.auditor.headers })).status).toBe(200);
+  });
+});
+
+describe('R2 an officer\'s affiliation (人员归属) and post (岗位)', () => {
+  it('R2 an officer is registered with affiliation and post, and a change of post alone is recorded as a move, audited before and after', async () => {
+    const officer = await registerOfficer({ affiliation: '在编（行政编制）', post: '执法队员' });
+    expect(await call(system.baseUrl, 'GET', `/officers/${officer.id}`)).toMatchObject({
+      status: 200,
+      body: { unit: '商务综合行政执法大队', affiliation: '在编（行政编制）', post: '执法队员', postings: [] },
+    });
+
+    const promoted = await call(system.baseUrl, 'POST', `/officers/${officer.id}/posting`, { post: '中队长', reason: '岗位调整' });
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+    expect(promoted.body).toMatchObject({ unit: '商务综合行政执法大队', affiliation: '在编（行政编制）', post: '中队长' });
+    expect(promoted.body.postings).toEqual([
+      expect.objectContaining({
+        fromUnit: '商务综合行政执法大队',
+        toUnit: '商务综合行政执法大队',
+        fromPost: '执法队员',
+        toPost: '中队长',
+        fromAffiliation: '在编（行政编制）',
+        toAffiliation: '在编（行政编制）',
+        reason: '岗位调整',
+        changedBy: testUsers.coordinator.id,
+      }),
+    ]);
+    expect((await lastAudit('POST /officers/:id/posting', officer.id))!.data).toEqual(
+      expect.objectContaining({ before: { post: '执法队员' }, after: { post: '中队长' } }),
+    );
+
+    const moved = await call(system.baseUrl, 'POST', `/officers/${officer.id}/posting`, { unit: '金坛区商务局市场秩序科', affiliation: '聘用' });
+    expect(moved.body.postings[1]).toMatchObject({ toUnit: '金坛区商务局市场秩序科', fromAffiliation: '在编（行政编制）', toAffiliation: '聘用', fromPost: '中队长', toPost: '中队长' });
+  });
+
+  it('R2 a posting that names no unit, post or affiliation, or an empty post, is refused naming the field and records nothing', async () => {
+    const officer = await registerOfficer({ post: '执法队员' });
+    const nothing = await call(system.baseUrl, 'POST', `/officers/${officer.id}/posting`, { reason: '岗位调整' });
+    expect(nothing.status).toBe(422);
+    expect(nothing.contentType).toContain('application/problem+json');
+    expect(nothing.body.errors).toEqual([expect.objectContaining({ field: 'body.unit', message: expect.stringContaining('岗位') })]);
+    const empty = await call(system.baseUrl, 'POST', `/officers/${officer.id}/posting`, { post: '  ' });
+    expect(empty.status).toBe(422);
+    expect(empty.body.errors).toEqual([expect.objectContaining({ field: 'body.post' })]);
+    expect(await call(system.baseUrl, 'GET', `/officers/${officer.id}`)).toMatchObject({ body: { post: '执法队员', postings: [] } });
+  });
+
+  it('R2 an import that changes affiliation or post records the move like a change of unit', async () => {
+    const officer = await registerOfficer({ name: '郑十一', affiliation: '在编（事业编制）', post: '执法队员' });
+    const csv = ['执法证号,姓名,人员归属,岗位,执法证有效期至', `${officer.certificateNumber},郑十一,聘用,法制审核员,2030-12-31`].join('\n');
+    const dryRun = await call(system.baseUrl, 'POST', '/officers/import', { format: 'csv', content: csv, dryRun: true });
+    expect(dryRun.body.preview.update).toEqual([
+      { line: 2, key: officer.certificateNumber, before: { affiliation: '在编（事业编制）', post: '执法队员' }, after: { affiliation: '聘用', post: '法制审核员' } },
+    ]);
+    const applied = await call(system.baseUrl, 'POST', '/officers/import', { format: 'csv', content: csv, dryRun: false });
+    expect(applied.body).toMatchObject({ applied: true, updated: 1, refused: [] });
+    const read = await call(system.baseUrl, 'GET', `/officers/${officer.id}`);
+    expect(read.body).toMatchObject({ unit: '商务综合行政执法大队', affiliation: '聘用', post: '法制审核员' });
+    expect(read.body.postings).toEqual([
+      expect.objectContaining({ fromAffiliation: '在编（事业编制）', toAffiliation: '聘用', fromPost: '执法队员', toPost: '法制审核员', toUnit: '商务综合行政执法大队', reason: '批量导入 / bulk import' }),
+    ]);
   });
 });
 

@@ -108,6 +108,18 @@ interface EntityRow {
   grade: string | null;
   riskLevel: string | null;
   legalStatus: string;
+  blacklist: Array<{ caseId: string; reason: string; listedAt: string }>;
+}
+
+/** R17: the entity's blacklist entries, each opening the case that found it dishonest. */
+function blacklistCell(row: EntityRow): Node | string {
+  if (row.blacklist.length === 0) return '';
+  const entries = row.blacklist.flatMap((entry, index) => [
+    index > 0 ? '；' : ' ',
+    h('a', { href: `#/cases/${entry.caseId}` }, `${entry.reason}（${entry.listedAt.slice(0, 10)}）`),
+  ]);
+  // The "overdue" colour is the app's one mark for what needs attention.
+  return h('span', { 'data-testid': 'blacklisted' }, h('span', { class: 'badge overdue' }, tr('严重失信', 'Blacklisted')), ...entries);
 }
 
 export async function entitiesPage(_params: Record<string, string>, search: URLSearchParams): Promise<Node> {
@@ -122,6 +134,11 @@ export async function entitiesPage(_params: Record<string, string>, search: URLS
     { label: tr('等级', 'Grade'), value: (row) => row.grade },
     { label: tr('风险', 'Risk'), value: (row) => row.riskLevel },
     { label: tr('状态', 'Status'), value: (row) => (currentLanguage() === 'zh' ? legalStatusLabels[row.legalStatus] ?? row.legalStatus : row.legalStatus) },
+    {
+      label: tr('失信名单', 'Blacklist'),
+      value: (row) => row.blacklist.map((entry) => `${entry.reason}（${entry.listedAt.slice(0, 10)}）`).join('；'),
+      cell: blacklistCell,
+    },
   ];
   const form = h(
     'form',
@@ -156,6 +173,8 @@ interface OfficerRow {
   id: string;
   name: string;
   unit: string | null;
+  post: string | null;
+  affiliation: string | null;
   certificateNumber: string;
   certificateValidUntil: string;
   certificateWithdrawn: boolean;
@@ -169,6 +188,8 @@ export async function officersPage(): Promise<Node> {
   const columns: Column<OfficerRow>[] = [
     { label: tr('姓名', 'Name'), value: (row) => row.name, cell: (row) => h('a', { href: `#/cases${query({ officerId: row.id })}` }, row.name) },
     { label: tr('单位', 'Unit'), value: (row) => row.unit },
+    { label: tr('岗位', 'Post'), value: (row) => row.post },
+    { label: tr('人员归属', 'Affiliation'), value: (row) => row.affiliation },
     { label: tr('执法证号', 'Certificate'), value: (row) => row.certificateNumber },
     { label: tr('有效期至', 'Valid until'), value: (row) => row.certificateValidUntil.slice(0, 10) },
     {
