@@ -11,9 +11,12 @@ export interface OfficerYear {
   id: string;
   name: string;
   unit: string | null;
-  /** Cases whose team the officer was on this year, of any origin. */
+  /**
+   * Cases of any origin at whose inspection or revisit the officer was recorded as present this year. Being on
+   * the team is not enough: R7 counts the officers who actually took part (实际参与执法).
+   */
   casesJoined: number;
-  /** Drawn inspection tasks (one per draw) in which the officer was on at least one team. */
+  /** This year's drawn inspection tasks (one per draw) at one of whose inspections or revisits the officer was present. */
   tasksJoined: number;
 }
 
@@ -36,8 +39,8 @@ export interface ParticipationReport {
 }
 
 /**
- * R7 per officer: tasks joined ÷ tasks carried out. An officer with no case at all this year is below the
- * line whenever any task was carried out; with no task yet, nobody is below it.
+ * R7 per officer: tasks joined ÷ tasks carried out. An officer present at no inspection or revisit this year is
+ * below the line whenever any task was carried out; with no task yet, nobody is below it.
  */
 export function participationReport(officers: OfficerYear[], tasksCarriedOut: number, thresholds: ParticipationThresholds): ParticipationReport {
   const rows = officers.map((officer) => {

@@ -302,14 +302,45 @@ export interface CaseFilter {
   year?: number;
   /** Escalated for a late revisit (R13, R19). */
   escalated?: boolean;
+  /** Exactly this escalation level: 1 the brigade office, 2 leadership (R13). */
+  escalationLevel?: number;
+  /** Exactly this team, its members in any order: not the officers' cases in other teams. */
+  team?: string[];
+  /** Whether an inspection has been recorded (R5: what makes an entity inspected). */
+  inspected?: boolean;
   /** The latest inspection result covered this item. */
   itemCode?: string;
+  /** With itemCode: that item had a failed checkpoint in the latest inspection result. */
+  itemResult?: 'failed';
   page: number;
   pageSize: number;
 }
 
+/**
+ * The ids of the cases kept by the filters Prisma cannot express: a team compared as a set (the dashboard groups
+ * teams whatever order their members are stored in), and an item of the latest inspection result only (a result
+ * sent back on review no longer counts, as on the dashboard). Undefined when neither filter is asked for.
+ */
+async function caseIdsByTeamAndItem(db: Db, filter: CaseFilter): Promise<string[] | undefined> {
+  if (!filter.team && !filter.itemCode) return undefined;
+  const team = filter.team ?? null;
+  const itemCode = filter.itemCode ?? null;
+  const failedOnly = filter.itemResult === 'failed';
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    select c.id from "InspectionCase" c
+    where (${team}::text[] is null or (c.team @> ${team}::text[] and c.team <@ ${team}::text[]))
+      and (${itemCode}::text is null or exists (
+        select from (select r.data from "CaseRecord" r where r."caseId" = c.id and r.kind = 'inspection' order by r.id desc limit 1) latest,
+          jsonb_array_elements(latest.data->'items') as item
+        where item->>'itemCode' = ${itemCode}::text
+          and (not ${failedOnly}::boolean or exists (
+            select from jsonb_array_elements(item->'checkpoints') as checkpoint where (checkpoint->>'passed')::boolean = false))))`;
+  return rows.map((row) => row.id);
+}
+
 /** Lists from the projection; `overdue` means past the rectification deadline without a revisit, or escalated. */
 export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
+  const matchingIds = await caseIdsByTeamAndItem(db, filter);
   const where: Prisma.InspectionCaseWhereInput = {
     ...(filter.status ? { status: filter.status } : {}),
     ...(filter.planId ? { planId: filter.planId } : {}),
@@ -318,9 +349,10 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
     ...(filter.origin ? { origin: filter.origin } : {}),
     ...(filter.year ? { openedAt: { gte: yearBounds(filter.year).from, lt: yearBounds(filter.year).to } } : {}),
     ...(filter.escalated ? { status: 'awaiting_revisit', escalationLevel: { gt: 0 } } : {}),
-    ...(filter.itemCode
-      ? { records: { some: { kind: 'inspection', data: { path: ['items'], array_contains: [{ itemCode: filter.itemCode }] } } } }
-      : {}),
+    // Under AND so that it narrows `escalated` rather than replacing its condition.
+    ...(filter.escalationLevel !== undefined ? { AND: [{ escalationLevel: filter.escalationLevel }] } : {}),
+    ...(filter.inspected !== undefined ? { records: filter.inspected ? { some: { kind: 'inspection' } } : { none: { kind: 'inspection' } } } : {}),
+    ...(matchingIds ? { id: { in: matchingIds } } : {}),
     ...(filter.overdue
       ? {
           OR: [

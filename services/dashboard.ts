@@ -35,25 +35,32 @@ async function coverageOfYear(db: Db, from: Date, to: Date) {
   const [row] = await db.$queryRaw<Array<{ operating: number; inspected: number }>>`
     select
       (select count(*)::int from "Entity" where "legalStatus" = 'operating') as operating,
-      (select count(distinct "entityId")::int from "InspectionCase"
-        where origin = 'random' and status <> 'cancelled' and "openedAt" >= ${from} and "openedAt" < ${to}) as inspected`;
+      (select count(distinct c."entityId")::int from "InspectionCase" c
+        where c.origin = 'random' and c."openedAt" >= ${from} and c."openedAt" < ${to}
+          and exists (select from "CaseRecord" r where r."caseId" = c.id and r.kind = 'inspection')) as inspected`;
   return coverageReport(row?.operating ?? 0, row?.inspected ?? 0);
 }
 
-/** R7: the roll is the active officers whose certificate was valid at some point of the year. */
+/**
+ * R7: the roll is the active officers whose certificate was valid at some point of the year. Taking part means
+ * being recorded as present at an inspection or a revisit ("实际参与执法"): being on a team that someone else
+ * went out for is not taking part, for the officers' share as for each officer's share of the drawn tasks.
+ */
 async function participationOfYear(db: Db, from: Date, to: Date, thresholds: ParticipationThresholds) {
   const officers = await db.$queryRaw<Array<{ id: string; name: string; unit: string | null; casesJoined: number; tasksJoined: number }>>`
-    with year_cases as (
-      select id, team from "InspectionCase" where status <> 'cancelled' and "openedAt" >= ${from} and "openedAt" < ${to}
+    with presence as (
+      select r."caseId" as case_id, r."recordedAt" as at, officer
+      from "CaseRecord" r, jsonb_array_elements_text(r.data->'officersPresent') as officer
+      where r.kind in ('inspection', 'revisit')
     ), joined_cases as (
-      select unnest(team) as officer, count(*)::int as cases from year_cases group by 1
+      select officer, count(distinct case_id)::int as cases from presence where at >= ${from} and at < ${to} group by officer
     ), task_cases as (
       select d.id as draw_id, unnest(d."caseIds")::uuid as case_id from "Draw" d
       where d.status = 'drawn' and d."drawnAt" >= ${from} and d."drawnAt" < ${to}
     ), joined_tasks as (
-      select officer, count(distinct draw_id)::int as tasks
-      from (select t.draw_id, unnest(c.team) as officer from task_cases t join year_cases c on c.id = t.case_id) as members
-      group by officer
+      -- A task of this year's draws is joined whenever its inspection or revisit takes place, even next January.
+      select p.officer, count(distinct t.draw_id)::int as tasks from task_cases t join presence p on p.case_id = t.case_id
+      group by p.officer
     )
     select o.id, o.name, o.unit,
       coalesce(jc.cases, 0) as "casesJoined", coalesce(jt.tasks, 0) as "tasksJoined"
@@ -79,7 +86,7 @@ async function backlogByTeam(db: Db, now: Date) {
       count(*) filter (where status = 'rectifying')::int as rectifying,
       count(*) filter (where status = 'awaiting_revisit' and "revisitDueAt" < ${now})::int as "overdueRevisits",
       count(*) filter (where status = 'awaiting_revisit' and "escalationLevel" = 1)::int as "escalatedToCoordinator",
-      count(*) filter (where status = 'awaiting_revisit' and "escalationLevel" >= 2)::int as "escalatedToLeadership"
+      count(*) filter (where status = 'awaiting_revisit' and "escalationLevel" = 2)::int as "escalatedToLeadership"
     from "InspectionCase"
     where status in ('rectifying', 'awaiting_revisit')
     group by 1`;

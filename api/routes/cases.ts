@@ -132,9 +132,18 @@ const listQuery = z.strictObject({
   origin: z.enum(caseOrigins).optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional().meta({ description: '立案年度 / opened in this year' }),
   escalated: z.enum(['true', 'false']).transform((value) => value === 'true').optional().meta({ description: '回访逾期已督办 / revisit late and escalated' }),
+  escalationLevel: z.coerce.number().int().min(0).max(2).optional().meta({ description: '督办层级：1 大队，2 局领导 / exactly this escalation level: 1 the brigade office, 2 leadership' }),
+  team: z
+    .string()
+    .transform((value) => value.split(',').map((id) => id.trim().toLowerCase()))
+    .pipe(officerIds.min(1))
+    .optional()
+    .meta({ description: '检查组：逗号分隔的执法人员 UUID，成员完全相同 / exactly this team: its officer UUIDs, comma-separated, in any order' }),
+  inspected: z.enum(['true', 'false']).transform((value) => value === 'true').optional().meta({ description: '已录入检查结果 / an inspection has been recorded' }),
   itemCode: z.string().trim().min(1).max(50).optional().meta({ description: '检查事项 / the latest inspection result covered this item' }),
+  itemResult: z.enum(['failed']).optional().meta({ description: '与 itemCode 同用：该事项有未通过的检查要点 / with itemCode: a checkpoint of that item failed' }),
   ...pageQuery(200),
-});
+}).refine((query) => !query.itemResult || query.itemCode, { path: ['itemResult'], message: '须同时指定 itemCode / needs itemCode' });
 
 const actionResponses = {
   200: { description: 'the case after the action', schema: caseSchema },

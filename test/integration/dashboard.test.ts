@@ -7,7 +7,8 @@ import { call, startTestSystem, type TestSystem } from '../support/system';
 let system: TestSystem;
 
 beforeAll(async () => {
-  system = await startTestSystem('dashboard');
+  // A long second escalation, so that a case stays escalated to the office long enough to be read there.
+  system = await startTestSystem('dashboard', { timing: { leadershipEscalationDays: 5 } });
 });
 
 afterAll(async () => {
@@ -20,71 +21,165 @@ const dashboard = async () => {
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body;
 };
+/** The ids of the cases a drill-down filter lists. */
+const listed = async (filter: string): Promise<string[]> => {
+  const answer = await api('GET', `/cases?${filter}&pageSize=200`, undefined, asLeadership());
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.items.map((row: { id: string }) => row.id).sort();
+};
+const readCase = async (id: string) => (await api('GET', `/cases/${id}`, undefined, asLeadership())).body;
+
+/** Every officer recorded as present at an inspection so far in this file. */
+const present = new Set<string>();
+let firstDrawTeam: string[] = [];
+async function inspect(caseId: string, officersPresent: string[], passed: boolean) {
+  const answer = await api('POST', `/cases/${caseId}/inspection`, inspectionBody(officersPresent, passed ? 'no_problem' : 'problem_found', passed), asOfficer(officersPresent[0]!));
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  officersPresent.forEach((officer) => present.add(officer));
+}
+
+async function inspectAndOrder(caseId: string, team: string[], days: number) {
+  await inspect(caseId, team, false);
+  expect((await api('POST', `/cases/${caseId}/review`, { decision: 'approve' }, asCoordinator())).status).toBe(200);
+  const ordered = await api('POST', `/cases/${caseId}/rectification-order`, { requirements: '限期存管预收资金', days, overrideReason: '视情节确定' }, asOfficer(team[0]!));
+  expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+}
+
+/** Runs a draw of one target and answers its case once it awaits inspection, with the team drawn. */
+async function drawOne(name: string, teamSize: number) {
+  const committed = await api('POST', '/draws', { name, rules: { targetCount: 1, teamSize, inspectionDate: new Date().toISOString().slice(0, 10) } });
+  expect(committed.status, JSON.stringify(committed.body)).toBe(201);
+  const drawn = await api('POST', `/draws/${committed.body.id}/run`, {});
+  expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
+  const caseId: string = drawn.body.caseIds[0];
+  await eventually(() => readCase(caseId), (found) => found.status === 'awaiting_inspection');
+  return { caseId, team: drawn.body.result.picks[0].team as string[] };
+}
 
 describe('the dashboard', () => {
-  it('R13 R19: a revisit left undone shows as overdue and escalated for its team, and the filter behind the figure opens that case', async () => {
+  it('R13 R19: each team\'s figures and the escalation tiles open exactly the cases they count, not the officers\' cases in other teams nor the other level', async () => {
     const opened = await openComplaintCase(system.baseUrl);
-    const inspected = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'problem_found', false), asOfficer(opened.team[0]!));
-    expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
-    expect((await api('POST', `/cases/${opened.id}/review`, { decision: 'approve' }, asCoordinator())).status).toBe(200);
-    const ordered = await api('POST', `/cases/${opened.id}/rectification-order`, { requirements: '限期存管预收资金', days: 1, overrideReason: '情节轻微' }, asOfficer(opened.team[0]!));
-    expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+    const [shared, partner] = opened.team as [string, string];
+    const other = await registerOfficer(system.baseUrl);
+    const otherTeam = await openComplaintCase(system.baseUrl, { team: [shared, other.id] });
+    await inspectAndOrder(opened.id, opened.team, 1);
+    await inspectAndOrder(otherTeam.id, [shared, other.id], 300);
 
     const rectifying = await dashboard();
-    expect(rectifying.backlog.rectifying).toBe(1);
-    expect(rectifying.byStatus.find((row: { status: string }) => row.status === 'rectifying').cases).toBe(1);
+    expect(rectifying.backlog.rectifying).toBe(2);
+    expect(rectifying.byStatus.find((row: { status: string }) => row.status === 'rectifying').cases).toBe(2);
+    const teamOf = (figures: any, members: string[]) =>
+      figures.backlog.teams.find((row: { members: Array<{ id: string }> }) => row.members.map((member) => member.id).sort().join() === [...members].sort().join());
+    expect(teamOf(rectifying, opened.team)).toMatchObject({ rectifying: 1 });
+    expect(teamOf(rectifying, opened.team).members.every((member: { name: string }) => member.name.startsWith('执法员'))).toBe(true);
+    // Members in either order name the same team; an officer's other team is not part of it.
+    expect(await listed(`status=rectifying&team=${partner},${shared}`)).toEqual([opened.id]);
+    expect(await listed(`status=rectifying&team=${shared},${other.id}`)).toEqual([otherTeam.id]);
+    expect(await listed(`status=rectifying&team=${shared}`)).toEqual([]);
 
-    await eventually(() => api('GET', `/cases/${opened.id}`).then((answer) => answer.body), (found) => found.escalationLevel >= 1, 30_000);
-    const escalated = await dashboard();
-    expect(escalated.backlog.rectifying).toBe(0);
-    expect(escalated.backlog.overdueRevisits).toBe(1);
-    expect(escalated.backlog.escalatedToCoordinator + escalated.backlog.escalatedToLeadership).toBe(1);
-    const team = escalated.backlog.teams.find((row: { members: Array<{ id: string }> }) => row.members.some((member) => member.id === opened.team[0]));
-    expect(team.members.map((member: { name: string }) => member.name).every((name: string) => name.startsWith('执法员'))).toBe(true);
+    const atOffice = await eventually(
+      async () => ({
+        figures: await dashboard(),
+        office: await listed('status=awaiting_revisit&escalationLevel=1'),
+        leadership: await listed('status=awaiting_revisit&escalationLevel=2'),
+        teamOffice: await listed(`status=awaiting_revisit&escalationLevel=1&team=${opened.team.join(',')}`),
+      }),
+      (seen) => seen.figures.backlog.escalatedToCoordinator === 1,
+    );
+    expect(atOffice.figures.backlog).toMatchObject({ rectifying: 1, overdueRevisits: 1, escalatedToLeadership: 0 });
+    expect(atOffice.office).toEqual([opened.id]);
+    expect(atOffice.leadership).toEqual([]);
+    expect(atOffice.teamOffice).toEqual([opened.id]);
+    expect(await listed(`status=awaiting_revisit&overdue=true&team=${opened.team.join(',')}`)).toEqual([opened.id]);
+    expect(await listed('escalated=true')).toEqual([opened.id]);
 
-    const drilled = await api('GET', '/cases?escalated=true', undefined, asLeadership());
-    expect(drilled.body.items.map((row: { id: string }) => row.id)).toEqual([opened.id]);
-    const byItem = await api('GET', '/cases?itemCode=SW-YFK-01', undefined, asLeadership());
-    expect(byItem.body.items.map((row: { id: string }) => row.id)).toContain(opened.id);
-    const item = escalated.perItem.find((row: { itemCode: string }) => row.itemCode === 'SW-YFK-01');
-    expect(item).toMatchObject({ inspected: 1, failed: 1 });
+    await eventually(() => readCase(opened.id), (found) => found.escalationLevel === 2);
+    const atLeadership = await dashboard();
+    expect(atLeadership.backlog).toMatchObject({ escalatedToCoordinator: 0, escalatedToLeadership: 1, overdueRevisits: 1 });
+    expect(teamOf(atLeadership, opened.team)).toMatchObject({ escalatedToCoordinator: 0, escalatedToLeadership: 1 });
+    expect(await listed('status=awaiting_revisit&escalationLevel=2')).toEqual([opened.id]);
+    expect(await listed('status=awaiting_revisit&escalationLevel=1')).toEqual([]);
+    expect(await listed(`status=awaiting_revisit&escalationLevel=2&team=${opened.team.join(',')}`)).toEqual([opened.id]);
   });
 
-  it('R7: after a drawn task, the officers on the roll who joined none of it are named below the line; those drawn are not', async () => {
-    const idle = await registerOfficer(system.baseUrl, { name: '闲置执法员' });
+  it('R5: an entity drawn but not yet inspected is not counted as randomly inspected, and the figure opens the cases with a recorded inspection', async () => {
+    const year = (await dashboard()).year;
+    const { caseId, team } = await drawOne('坛商抽查〔2026〕8号', 2);
+    firstDrawTeam = team;
+
+    const awaiting = await dashboard();
+    expect(awaiting.coverage.entitiesInspected).toBe(0);
+    expect(awaiting.coverage.remaining).toBe(awaiting.coverage.entitiesOperating);
+    expect(await listed(`origin=random&year=${year}&inspected=true`)).toEqual([]);
+
+    await inspect(caseId, team, true);
+    const inspected = await dashboard();
+    const operating = await api('GET', '/entities?legalStatus=operating&pageSize=1', undefined, asLeadership());
+    expect(inspected.coverage.entitiesOperating).toBe(operating.body.total);
+    expect(inspected.coverage.entitiesInspected).toBe(1);
+    expect(inspected.coverage.remaining).toBe(operating.body.total - 1);
+    expect(await listed(`origin=random&year=${year}&inspected=true`)).toEqual([caseId]);
+  });
+
+  it('R7: an officer takes part by being present at an inspection, not by being on the team; one drawn but absent stays below the line', async () => {
+    type Row = { id: string; tookPart: boolean; tasksJoined: number; casesJoined: number };
+    const rowOf = (figures: any, id: string): Row => figures.participation.officers.find((officer: Row) => officer.id === id);
     const before = await dashboard();
-    expect(before.participation.tasksCarriedOut).toBe(0);
-    expect(before.participation.belowLine).toEqual([]);
-    expect(before.participation.officers.find((officer: { id: string }) => officer.id === idle.id)).toMatchObject({ casesJoined: 0, tookPart: false });
+    const { caseId, team } = await drawOne('坛商抽查〔2026〕9号', 3);
+    // Preferably an officer present nowhere yet; at least one not on the first draw's team, so that they joined no task.
+    const absent = team.find((officer) => !present.has(officer)) ?? team.find((officer) => !firstDrawTeam.includes(officer))!;
+    const [first, second] = team.filter((officer) => officer !== absent) as [string, string];
 
-    const committed = await api('POST', '/draws', {
-      name: '坛商抽查〔2026〕9号',
-      rules: { targetCount: 1, teamSize: 2, inspectionDate: new Date().toISOString().slice(0, 10) },
-    });
-    expect(committed.status, JSON.stringify(committed.body)).toBe(201);
-    const drawn = await api('POST', `/draws/${committed.body.id}/run`, {});
-    expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
-    const team: string[] = drawn.body.result.picks[0].team;
+    const drawn = await dashboard();
+    expect(drawn.participation.tasksCarriedOut).toBe(2);
+    // Drawn, but nobody has gone out yet: being on the team joins nobody to the task.
+    expect(team.map((officer) => rowOf(drawn, officer).tasksJoined)).toEqual(team.map((officer) => rowOf(before, officer).tasksJoined));
 
-    const after = await eventually(dashboard, (figures) => figures.participation.tasksCarriedOut === 1 && figures.participation.officers.some((officer: { tasksJoined: number }) => officer.tasksJoined === 1));
-    const below = after.participation.belowLine.map((officer: { id: string }) => officer.id);
-    const notDrawn = after.participation.officers.filter((officer: { id: string }) => !team.includes(officer.id)).map((officer: { id: string }) => officer.id);
-    // A team of two: everyone else on the roll joined 0 of 1 tasks.
-    expect(notDrawn).toHaveLength(after.participation.officersOnRoll - 2);
-    expect(notDrawn.length).toBeGreaterThan(0);
-    expect(below.sort()).toEqual(notDrawn.sort());
+    await inspect(caseId, [first, second], false);
+    const after = await dashboard();
+    expect(rowOf(after, first).tasksJoined).toBe(rowOf(before, first).tasksJoined + 1);
+    expect(rowOf(after, second).tasksJoined).toBe(rowOf(before, second).tasksJoined + 1);
+    expect(rowOf(after, absent)).toMatchObject({ tasksJoined: 0, tookPart: present.has(absent) });
+    expect(after.participation.belowLine.map((officer: Row) => officer.id)).toContain(absent);
+
+    const tookPart = after.participation.officers.filter((officer: Row) => officer.tookPart).map((officer: Row) => officer.id);
+    expect(tookPart.sort()).toEqual([...present].sort());
+    expect(after.participation.officersTakingPart).toBe(present.size);
     expect(after.participation.thresholds).toEqual({ minOfficersShare: 0.8, minTaskShare: 0.2 });
     expect(after.participation.meetsOfficersShare).toBe(after.participation.officersShare >= 0.8);
   });
 
-  it('R5: coverage counts operating entities and those randomly inspected this year; its drill-down lists those cases', async () => {
+  it('R19: an item\'s "failed" figure opens the cases whose latest result failed it, and a result sent back and redone as passed is not among them', async () => {
+    const redone = await openComplaintCase(system.baseUrl);
+    await inspect(redone.id, redone.team, false);
+    const returned = await api('POST', `/cases/${redone.id}/review`, { decision: 'return', comment: '照片不清，请重新检查' }, asCoordinator());
+    expect(returned.status, JSON.stringify(returned.body)).toBe(200);
+    await inspect(redone.id, redone.team, true);
+
     const figures = await dashboard();
-    const operating = await api('GET', '/entities?legalStatus=operating&pageSize=1', undefined, asLeadership());
-    expect(figures.coverage.entitiesOperating).toBe(operating.body.total);
-    expect(figures.coverage.entitiesInspected).toBe(1);
-    expect(figures.coverage.remaining).toBe(operating.body.total - 1);
-    const drilled = await api('GET', `/cases?origin=random&year=${figures.year}`, undefined, asLeadership());
-    expect(drilled.body.total).toBe(1);
+    const item = figures.perItem.find((row: { itemCode: string }) => row.itemCode === 'SW-YFK-01');
+    const inspectedCases = await listed(`year=${figures.year}&itemCode=SW-YFK-01`);
+    const failedCases = await listed(`year=${figures.year}&itemCode=SW-YFK-01&itemResult=failed`);
+    expect(inspectedCases).toContain(redone.id);
+    expect(failedCases).not.toContain(redone.id);
+    expect(inspectedCases).toHaveLength(item.inspected);
+    expect(failedCases).toHaveLength(item.failed);
+    expect(item.failed).toBeLessThan(item.inspected);
+  });
+
+  it('R19: a drill-down filter that cannot be read is refused naming the field', async () => {
+    for (const [filter, field] of [
+      ['team=not-an-officer', 'query.team.0'],
+      ['escalationLevel=3', 'query.escalationLevel'],
+      ['itemResult=passed&itemCode=SW-YFK-01', 'query.itemResult'],
+      ['itemResult=failed', 'query.itemResult'],
+      ['inspected=yes', 'query.inspected'],
+    ]) {
+      const answer = await api('GET', `/cases?${filter}`, undefined, asLeadership());
+      expect(answer.status, filter).toBe(400);
+      expect(answer.contentType).toContain('application/problem+json');
+      expect(answer.body.errors.map((error: { field: string }) => error.field), filter).toContain(field);
+    }
   });
 
   it('R18: an officer may not read the dashboard', async () => {

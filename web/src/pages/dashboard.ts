@@ -6,6 +6,7 @@ import { formatShare, statusLabel, tr } from '../i18n';
 import { navigate } from '../router';
 import { barChart, gauge } from '../charts';
 import { caseListLink, table } from '../ui';
+import { finishedStatuses, type CaseStatus } from '../../../domain/inspectionCase';
 
 interface Dashboard {
   year: number;
@@ -34,8 +35,13 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
   const year = Number(search.get('year')) || undefined;
   const data = await get<Dashboard>(`/dashboard${query({ year })}`);
   const casesOf = (filter: Record<string, string | number | boolean | undefined>) => `#/cases${query({ year: data.year, ...filter })}`;
-  const open = data.byStatus.filter((row) => !['closed', 'cancelled', 'ended'].includes(row.status) && row.cases > 0);
+  const finished = (status: string) => finishedStatuses.includes(status as CaseStatus);
+  // A finished status counts the year's cases; an open one every case still in it, whatever year it was opened.
+  const casesInStatus = (status: string) => (finished(status) ? casesOf({ status }) : `#/cases${query({ status })}`);
+  const open = data.byStatus.filter((row) => !finished(row.status) && row.cases > 0);
   const { participation, coverage, backlog } = data;
+  const revisitsEscalatedTo = (escalationLevel: 1 | 2, team?: string) => ({ status: 'awaiting_revisit', escalationLevel, team });
+  const teamOf = (row: { members: Array<{ id: string }> }) => row.members.map((member) => member.id).join(',');
 
   const tile = (label: string, value: number | string, href: string, testId: string, tone?: string) =>
     h('a', { class: `tile ${tone ?? ''}`, href, 'data-testid': testId }, h('strong', null, String(value)), h('span', null, label));
@@ -52,15 +58,15 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
       { class: 'tiles' },
       tile(tr('整改中', 'Pending rectification'), backlog.rectifying, `#/cases${query({ status: 'rectifying' })}`, 'tile-rectifying'),
       tile(tr('回访逾期', 'Revisits overdue'), backlog.overdueRevisits, `#/cases${query({ status: 'awaiting_revisit', overdue: true })}`, 'tile-overdue', backlog.overdueRevisits ? 'warn' : ''),
-      tile(tr('督办至大队', 'Escalated to the office'), backlog.escalatedToCoordinator, `#/cases${query({ escalated: true })}`, 'tile-escalated-office', backlog.escalatedToCoordinator ? 'warn' : ''),
-      tile(tr('督办至局领导', 'Escalated to leadership'), backlog.escalatedToLeadership, `#/cases${query({ escalated: true })}`, 'tile-escalated-leadership', backlog.escalatedToLeadership ? 'warn' : ''),
+      tile(tr('督办至大队', 'Escalated to the office'), backlog.escalatedToCoordinator, `#/cases${query(revisitsEscalatedTo(1))}`, 'tile-escalated-office', backlog.escalatedToCoordinator ? 'warn' : ''),
+      tile(tr('督办至局领导', 'Escalated to leadership'), backlog.escalatedToLeadership, `#/cases${query(revisitsEscalatedTo(2))}`, 'tile-escalated-leadership', backlog.escalatedToLeadership ? 'warn' : ''),
     ),
     h(
       'section',
       { class: 'panel' },
       h('h2', null, tr('案件状态', 'Cases by status')),
       barChart(
-        data.byStatus.filter((row) => row.cases > 0).map((row) => ({ label: statusLabel(row.status), value: row.cases, href: casesOf({ status: row.status }) })),
+        data.byStatus.filter((row) => row.cases > 0).map((row) => ({ label: statusLabel(row.status), value: row.cases, href: casesInStatus(row.status) })),
         { title: tr(`${data.year} 年立案及在办案件`, `Cases opened in ${data.year}, and still open`), testId: 'status-chart' },
       ),
       h('p', null, tr('在办：', 'Open: '), open.map((row) => caseListLink({ status: row.status }, `${statusLabel(row.status)} ${row.cases}`)).flatMap((link, index) => (index ? [' · ', link] : [link]))),
@@ -73,7 +79,7 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
       h(
         'p',
         null,
-        caseListLink({ origin: 'random', year: data.year }, tr(`已随机抽查 ${coverage.entitiesInspected} 户`, `${coverage.entitiesInspected} entities randomly inspected`)),
+        caseListLink({ origin: 'random', year: data.year, inspected: true }, tr(`已随机抽查 ${coverage.entitiesInspected} 户`, `${coverage.entitiesInspected} entities randomly inspected`)),
         tr(` / 在营 ${coverage.entitiesOperating} 户（${formatShare(coverage.share)}），尚余 ${coverage.remaining} 户`, ` of ${coverage.entitiesOperating} operating (${formatShare(coverage.share)}); ${coverage.remaining} to go`),
       ),
     ),
@@ -86,8 +92,8 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
         'p',
         null,
         tr(
-          `参与检查 ${participation.officersTakingPart} / 在册 ${participation.officersOnRoll} 人（${formatShare(participation.officersShare)}，要求 ≥ ${formatShare(participation.thresholds.minOfficersShare)}）；本年抽查任务 ${participation.tasksCarriedOut} 项`,
-          `${participation.officersTakingPart} of ${participation.officersOnRoll} officers took part (${formatShare(participation.officersShare)}, rule ≥ ${formatShare(participation.thresholds.minOfficersShare)}); ${participation.tasksCarriedOut} drawn tasks this year`,
+          `实际参与检查 ${participation.officersTakingPart} / 在册 ${participation.officersOnRoll} 人（${formatShare(participation.officersShare)}，要求 ≥ ${formatShare(participation.thresholds.minOfficersShare)}）；本年抽查任务 ${participation.tasksCarriedOut} 项`,
+          `${participation.officersTakingPart} of ${participation.officersOnRoll} officers were present at an inspection or revisit (${formatShare(participation.officersShare)}, rule ≥ ${formatShare(participation.thresholds.minOfficersShare)}); ${participation.tasksCarriedOut} drawn tasks this year`,
         ),
       ),
       h('h3', null, tr(`参与任务不足 ${formatShare(participation.thresholds.minTaskShare)} 的人员`, `Officers below ${formatShare(participation.thresholds.minTaskShare)} of the tasks`)),
@@ -97,7 +103,7 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
           { label: tr('单位', 'Unit'), value: (row) => row.unit ?? '' },
           { label: tr('参与任务', 'Tasks joined'), value: (row) => `${row.tasksJoined} / ${participation.tasksCarriedOut}` },
           { label: tr('占比', 'Share'), value: (row) => formatShare(row.taskShare) },
-          { label: tr('案件数', 'Cases'), value: (row) => row.casesJoined },
+          { label: tr('到场检查案件', 'Cases present at'), value: (row) => row.casesJoined },
         ],
         participation.belowLine,
         { empty: tr('无人低于要求', 'Nobody is below the line'), testId: 'below-line', exportAs: tr('参与率不足人员', 'officers below the line') },
@@ -110,9 +116,20 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
       table(
         [
           { label: tr('检查组', 'Team'), value: (row) => row.members.map((member) => member.name).join('、') },
-          { label: tr('整改中', 'Rectifying'), value: (row) => row.rectifying, cell: (row) => caseListLink({ officerId: row.members[0]?.id, status: 'rectifying' }, String(row.rectifying)) },
-          { label: tr('回访逾期', 'Revisits overdue'), value: (row) => row.overdueRevisits, cell: (row) => caseListLink({ officerId: row.members[0]?.id, status: 'awaiting_revisit', overdue: true }, String(row.overdueRevisits)) },
-          { label: tr('督办（大队/局领导）', 'Escalated (office/leadership)'), value: (row) => `${row.escalatedToCoordinator}/${row.escalatedToLeadership}`, cell: (row) => caseListLink({ officerId: row.members[0]?.id, escalated: true }, `${row.escalatedToCoordinator} / ${row.escalatedToLeadership}`) },
+          { label: tr('整改中', 'Rectifying'), value: (row) => row.rectifying, cell: (row) => caseListLink({ team: teamOf(row), status: 'rectifying' }, String(row.rectifying)) },
+          { label: tr('回访逾期', 'Revisits overdue'), value: (row) => row.overdueRevisits, cell: (row) => caseListLink({ team: teamOf(row), status: 'awaiting_revisit', overdue: true }, String(row.overdueRevisits)) },
+          {
+            label: tr('督办（大队/局领导）', 'Escalated (office/leadership)'),
+            value: (row) => `${row.escalatedToCoordinator}/${row.escalatedToLeadership}`,
+            cell: (row) =>
+              h(
+                'span',
+                null,
+                caseListLink(revisitsEscalatedTo(1, teamOf(row)), String(row.escalatedToCoordinator)),
+                ' / ',
+                caseListLink(revisitsEscalatedTo(2, teamOf(row)), String(row.escalatedToLeadership)),
+              ),
+          },
         ],
         backlog.teams,
         { empty: tr('没有整改或待回访案件', 'No rectifications or revisits pending'), testId: 'backlog', exportAs: tr('整改与回访', 'rectifications and revisits') },
@@ -125,7 +142,7 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
       barChart(
         data.perItem.flatMap((item) => [
           { label: `${item.itemCode} ${tr('已查', 'inspected')}`, value: item.inspected, href: casesOf({ itemCode: item.itemCode }) },
-          { label: `${item.itemCode} ${tr('有问题', 'failed')}`, value: item.failed, href: casesOf({ itemCode: item.itemCode }), tone: 'warn' as const },
+          { label: `${item.itemCode} ${tr('有问题', 'failed')}`, value: item.failed, href: casesOf({ itemCode: item.itemCode, itemResult: 'failed' }), tone: 'warn' as const },
         ]),
         { title: tr('各事项：检查户数与发现问题户数', 'Per item: inspected and with a failed checkpoint'), testId: 'item-chart' },
       ),
