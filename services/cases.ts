@@ -53,7 +53,7 @@ const selectOpeningFacts = prepared<{ facts: OpeningFacts }>(
 );
 
 /** The entity and the proposed team as opening a case needs them, in one prepared statement. */
-async function openingFacts(db: Db, entityId: string, team: string[], on: Date): Promise<OpeningFacts> {
+export async function openingFacts(db: Db, entityId: string, team: string[], on: Date): Promise<OpeningFacts> {
   const ids = JSON.stringify(team.filter((id) => UUID.test(id)));
   const [row] = await selectOpeningFacts(db, [entityId, ids, on.toISOString().slice(0, 10)]);
   return row!.facts;

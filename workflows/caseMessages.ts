@@ -120,6 +120,14 @@ export interface RecusalInput {
   note?: string;
 }
 
+/** The office takes an officer off the team (leave, a withdrawn certificate, a posting) and names who replaces them. */
+export interface ReassignmentInput {
+  actor: Actor;
+  officerId: string;
+  replacementId: string;
+  reason: string;
+}
+
 export interface CancelCaseInput {
   actor: Actor;
   reason: string;
@@ -169,6 +177,7 @@ export const reportRectification = defineUpdate<CaseState, [RectificationReportI
 export const recordRevisit = defineUpdate<CaseState, [RevisitInput]>('recordRevisit');
 export const recordDisposition = defineUpdate<CaseState, [DispositionInput]>('recordDisposition');
 export const declareConflict = defineUpdate<CaseState, [RecusalInput]>('declareConflict');
+export const reassignOfficer = defineUpdate<CaseState, [ReassignmentInput]>('reassignOfficer');
 export const cancelCase = defineUpdate<CaseState, [CancelCaseInput]>('cancelCase');
 
 /** The entity left the market (deregistered, revoked, moved out): the case ends with that reason. */

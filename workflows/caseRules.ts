@@ -10,6 +10,7 @@ import type {
   InspectionInput,
   RecusalInput,
   RectificationOrderInput,
+  ReassignmentInput,
   RectificationReportInput,
   ReviewInput,
   RevisitInput,
@@ -113,6 +114,17 @@ export function checkRecusal(state: CaseState, input: RecusalInput, recusalInPro
   if (recusalInProgress) return refuse('conflict', '另一回避申请正在处理 / another recusal is being handled');
   if (!input.relation?.trim()) return refuse('invalid', '请说明利害关系 / state the relation', 'relation');
   return teamOfficer(state, input.actor);
+}
+
+/** The brigade office changes a team (R9, R10): one of its officers for one who is not on it, with a reason. */
+export function checkReassignment(state: CaseState, input: ReassignmentInput, recusalInProgress: boolean): Refusal | undefined {
+  if (!input.actor.roles.includes('coordinator')) return refuse('refused', '仅执法大队（办公室）可以调整检查组 / only the brigade office changes a team');
+  if ([...finishedStatuses, 'publishing'].includes(state.status)) return refuse('conflict', '案件已结束或正在公示 / the case has ended or is being published');
+  if (recusalInProgress) return refuse('conflict', '回避正在处理 / a recusal is being handled');
+  if (!state.team.includes(input.officerId)) return refuse('invalid', '该人员不在本案检查组 / this officer is not on the team', 'officerId');
+  if (state.team.includes(input.replacementId)) return refuse('invalid', '替换人员已在检查组 / the replacement is already on the team', 'replacementId');
+  if (!input.reason?.trim()) return refuse('invalid', '请说明调整理由 / state the reason', 'reason');
+  return undefined;
 }
 
 export function checkCancel(state: CaseState, input: CancelCaseInput): Refusal | undefined {

@@ -30,6 +30,7 @@ import {
   entityLeftMarket,
   getCaseState,
   orderRectification,
+  reassignOfficer,
   recordDisposition,
   recordInspection,
   recordRevisit,
@@ -88,6 +89,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   let inspectionRound = 1;
   let recusalInProgress = false;
   let reviewInProgress = false;
+  let reassignments = 0;
   let ending: { status: 'cancelled' | 'ended'; actor: string; reason: string } | undefined;
   let endingRecorded = false;
   let openingDone = false;
@@ -263,6 +265,25 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
       }
     },
     { validator: (recusal) => refuseIf(rules.checkRecusal(state, recusal, recusalInProgress)) },
+  );
+
+  setHandler(
+    reassignOfficer,
+    async ({ actor, officerId, replacementId, reason }) => {
+      reassignments += 1;
+      state.team = state.team.map((officer) => (officer === officerId ? replacementId : officer));
+      upsertSearchAttributes([{ key: searchAttributes.caseTeam, value: state.team }]);
+      await record(
+        `reassignment-${reassignments}`,
+        'reassigned',
+        actor.id,
+        undefined,
+        { reason, fields: { team: state.team }, data: { officerId, replacedBy: replacementId } },
+        notice(`reassigned-${reassignments}`, [replacementId], 'assigned', '您已被调入本案检查组 / you have joined this case\'s team'),
+      );
+      return state;
+    },
+    { validator: (reassignment) => refuseIf(rules.checkReassignment(state, reassignment, recusalInProgress)) },
   );
 
   setHandler(

@@ -11,6 +11,7 @@ import {
 import { dispositionStatuses } from '../../domain/dispositions';
 import { actOnCase, conflictRefusal, hasDeclaredConflict, listCases, openNonRandomCase, readCase } from '../../services/cases';
 import { progressDisposition } from '../../services/dispositions';
+import { reassignCaseOfficer } from '../../services/reassignment';
 import * as messages from '../../workflows/caseMessages';
 import { DomainError } from '../../domain/errors';
 import type { Role } from '../../domain/inspectionCase';
@@ -237,6 +238,23 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
     action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', ['officer', 'coordinator'], dispositionSchema, messages.recordDisposition),
     action('recusal', '申请回避 / Declare a conflict and recuse (R10)', ['officer'], recusalSchema, messages.declareConflict),
     action('cancel', '撤销案件 / Cancel the case (leadership)', ['leadership'], cancelSchema, messages.cancelCase),
+    route({
+      method: 'post',
+      path: '/cases/:id/reassignment',
+      summary: '调整检查组：以符合条件的执法人员替换组内一人 / Change the team: replace one officer with an eligible one (R9, R10)',
+      tags: ['case actions'],
+      access: ['coordinator'],
+      params: idParams,
+      body: z.strictObject({
+        officerId: z.uuid('应为执法人员 UUID / must be an officer UUID').meta({ description: '调出的组内人员 / the officer leaving the team' }),
+        replacementId: z.uuid('应为执法人员 UUID / must be an officer UUID').meta({ description: '替换人员：持有效执法证、与对象无利害关系 / the replacement: a valid certificate, no conflict' }),
+        reason: text(500),
+      }),
+      responses: actionResponses,
+      async handler({ params, body, req }) {
+        return { status: 200, body: await reassignCaseOfficer(dependencies, params.id, { ...body, actor: actorOf(req) }) };
+      },
+    }),
     route({
       method: 'post',
       path: '/cases/:id/dispositions/:dispositionId/progress',

@@ -5,6 +5,7 @@ import { paged } from '../../db/paged';
 import { DomainError } from '../../domain/errors';
 import { officerDirectory } from '../../services/officerImport';
 import { changeCertificate, moveOfficer } from '../../services/officers';
+import { recuseFromOpenCases } from '../../services/recusals';
 import { actorOf, principalOf, type ApiDependencies } from '../context';
 import { pageQuery, route } from '../http';
 import { directoryFileRoutes } from './directoryFiles';
@@ -49,7 +50,8 @@ const conflictSchema = z.strictObject({
   note: text(500).optional(),
 });
 
-export function officerRoutes({ db }: ApiDependencies) {
+export function officerRoutes(dependencies: ApiDependencies) {
+  const { db } = dependencies;
   async function readOfficer(id: string) {
     const officer = await db.officer.findUnique({ where: { id }, include: { postings: { orderBy: { changedAt: 'asc' } } } });
     if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${id}`);
@@ -162,7 +164,11 @@ export function officerRoutes({ db }: ApiDependencies) {
       tags: ['officers'],
       access: ['coordinator', 'officer'],
       body: conflictSchema,
-      responses: { 201: { description: 'declared' }, 409: { description: 'already declared' }, 422: { description: 'unknown officer or entity' } },
+      responses: {
+        201: { description: "declared; `recusals` says which of the entity's open cases the officer left, and who replaced them, and any the office must still act on" },
+        409: { description: 'already declared' },
+        422: { description: 'unknown officer or entity' },
+      },
       async handler({ body, req }) {
         const principal = principalOf(req);
         if (!principal.roles.includes('coordinator') && principal.officerId !== body.officerId) {
@@ -175,7 +181,8 @@ export function officerRoutes({ db }: ApiDependencies) {
         const conflict = await db.officerConflict.create({
           data: { id: randomUUID(), ...body, declaredBy: actorOf(req).id, declaredAt: new Date() },
         });
-        return { status: 201, body: conflict };
+        const recusals = await recuseFromOpenCases(dependencies, body);
+        return { status: 201, body: { ...conflict, recusals } };
       },
     }),
   ];

@@ -346,7 +346,7 @@ describe('R9 R20 refused actions leave the case exactly as it was', () => {
 });
 
 describe('R10 recusal', () => {
-  it('R10 an officer who declared a conflict with the entity may neither read nor act on the case, only recuse', async () => {
+  it('R10 an officer who declares a conflict with the entity is taken off its case and may neither read nor act on it', async () => {
     const opened = await openComplaintCase(system.baseUrl);
     await registerOfficer(system.baseUrl); // someone free to replace them
     const [related] = opened.team;
@@ -356,9 +356,8 @@ describe('R10 recusal', () => {
     const acting = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody(opened.team, 'no_problem', true), asOfficer(related!));
     expect(acting.status).toBe(403);
     expect(acting.body.detail).toContain('R10');
-    const recused = await api('POST', `/cases/${opened.id}/recusal`, { relation: 'shareholding' }, asOfficer(related!));
-    expect(recused.status, JSON.stringify(recused.body)).toBe(200);
-    expect(recused.body.team).not.toContain(related);
+    expect(declared.body.recusals.recused.map((recusal: { caseId: string }) => recusal.caseId)).toEqual([opened.id]);
+    expect((await readCase(opened.id)).team).not.toContain(related);
   });
 
   it('R10 an officer who declares a conflict is replaced by an eligible officer without one, and it is recorded', async () => {
@@ -380,6 +379,57 @@ describe('R10 recusal', () => {
     expect(refused.status).toBe(403);
     await api('POST', `/cases/${opened.id}/cancel`, { reason: '测试结束' }, asLeadership());
     await recordHistory(system.temporal, 'recusal-then-cancelled', opened.id);
+  });
+
+  it('R10 a conflict the office declares in the directory takes the officer off the entity\'s open case, with a replacement', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const [conflicted, stays] = opened.team;
+    const declared = await api('POST', '/conflicts', { officerId: conflicted, entityId: opened.entity.id, relation: 'shareholding', note: '持有该企业 5% 股份' }, asCoordinator());
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    expect(declared.body.recusals).toEqual({ recused: [{ caseId: opened.id, replacedBy: expect.any(String) }], refused: [] });
+
+    const found = await readCase(opened.id);
+    expect(found.team).toEqual(expect.arrayContaining([stays, declared.body.recusals.recused[0].replacedBy]));
+    expect(found.team).not.toContain(conflicted);
+    expect(found.timeline.at(-1)).toMatchObject({ kind: 'recusal', actor: conflicted, reason: 'shareholding' });
+    // A colleague can no longer count the conflicted officer as present (R9 with R10).
+    const withConflicted = await api('POST', `/cases/${opened.id}/inspection`, inspectionBody([stays!, conflicted!], 'no_problem', true), asOfficer(stays!));
+    expect(withConflicted.status).toBe(422);
+    expect(withConflicted.body.errors).toEqual([expect.objectContaining({ field: 'body.officersPresent' })]);
+    await api('POST', `/cases/${opened.id}/cancel`, { reason: '测试结束' }, asLeadership());
+  });
+});
+
+describe('R9 R10 the office changes a team', () => {
+  it('R9 R10 the coordinator replaces an officer with one who may serve, with a reason; ineligible or invalid changes are refused and change nothing', async () => {
+    const opened = await openComplaintCase(system.baseUrl);
+    const [leaving, stays] = opened.team as [string, string];
+    const replacement = (await registerOfficer(system.baseUrl)).id;
+    const conflicted = (await registerOfficer(system.baseUrl)).id;
+    expect((await api('POST', '/conflicts', { officerId: conflicted, entityId: opened.entity.id, relation: 'relative' }, asCoordinator())).status).toBe(201);
+    const reassign = (body: Record<string, unknown>, headers = asCoordinator()) => api('POST', `/cases/${opened.id}/reassignment`, body, headers);
+    const before = await readCase(opened.id);
+
+    expect((await reassign({ officerId: leaving, replacementId: replacement, reason: '病假' }, asOfficer(stays))).status).toBe(403);
+    const withConflict = await reassign({ officerId: leaving, replacementId: conflicted, reason: '病假' });
+    expect(withConflict.status).toBe(422);
+    expect(withConflict.body.errors).toEqual([expect.objectContaining({ field: 'body.replacementId', message: expect.stringContaining('R10') })]);
+    const alreadyOn = await reassign({ officerId: leaving, replacementId: stays, reason: '病假' });
+    expect(alreadyOn.status).toBe(422);
+    expect(alreadyOn.body.errors).toEqual([expect.objectContaining({ field: 'body.replacementId' })]);
+    const noReason = await reassign({ officerId: leaving, replacementId: replacement, reason: ' ' });
+    expect(noReason.status).toBe(422);
+    expect(await readCase(opened.id)).toEqual(before);
+
+    const changed = await reassign({ officerId: leaving, replacementId: replacement, reason: '原检查人员长期病假' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.team).toEqual([replacement, stays]);
+    expect(changed.body.timeline.at(-1)).toMatchObject({ kind: 'reassigned', actor: testUsers.coordinator.id, reason: '原检查人员长期病假' });
+    expect((await notificationsOf(asOfficer(replacement))).some((n) => n.caseId === opened.id && n.kind === 'assigned')).toBe(true);
+    // The officer taken off can no longer act; the new one can.
+    expect((await api('POST', `/cases/${opened.id}/inspection`, inspectionBody([replacement, stays], 'no_problem', true), asOfficer(leaving))).status).toBe(403);
+    expect((await api('POST', `/cases/${opened.id}/inspection`, inspectionBody([replacement, stays], 'no_problem', true), asOfficer(replacement))).status).toBe(200);
+    await recordHistory(system.temporal, 'reassigned-then-inspected', opened.id);
   });
 });
 

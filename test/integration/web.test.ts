@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
-import { asOfficer, eventually, inspectionBody, openComplaintCase, type OpenedCase } from '../support/fixtures';
+import { asOfficer, eventually, inspectionBody, openComplaintCase, registerOfficer, type OpenedCase } from '../support/fixtures';
 import { validUscc } from '../support/entities';
 import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
 
@@ -281,6 +281,22 @@ describe('the office and the auditor, in Chromium', () => {
     await page.waitForSelector('[data-testid=dispositions] :text("对方已接收")');
     const after = (await call(system.baseUrl, 'GET', `/cases/${refused.id}`)).body;
     expect(after.dispositions.map((disposition: { status: string }) => disposition.status)).toEqual(['accepted', 'sent']);
+    await context.close();
+  });
+
+  it('R9 R10: the office replaces an officer of a team from the case page, naming the replacement and the reason', async () => {
+    const reassigned = await openComplaintCase(system.baseUrl);
+    const replacement = await registerOfficer(system.baseUrl);
+    const { context, page } = await pageAs(testUsers.coordinator.username);
+    await page.goto(`${system.baseUrl}/#/cases/${reassigned.id}`);
+    const form = page.locator('[data-testid=reassignment-form]');
+    await form.locator(`select[name=replacementId] option[value="${replacement.id}"]`).waitFor({ state: 'attached' });
+    await form.locator('select[name=officerId]').selectOption(reassigned.team[0]!);
+    await form.locator('select[name=replacementId]').selectOption(replacement.id);
+    await form.locator('input[name=reason]').fill('原检查人员调岗');
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-testid=timeline] :text("调整检查组")');
+    expect((await call(system.baseUrl, 'GET', `/cases/${reassigned.id}`)).body.team).toEqual([replacement.id, reassigned.team[1]]);
     await context.close();
   });
 

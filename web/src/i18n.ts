@@ -76,6 +76,7 @@ const eventLabels: Record<string, Text> = {
   credit_pushed: { zh: '推送信用平台', en: 'pushed to the credit platform' },
   blacklisted: { zh: '列入失信黑名单', en: 'put on the blacklist' },
   recusal: { zh: '回避并替换', en: 'recusal and replacement' },
+  reassigned: { zh: '调整检查组', en: 'team changed' },
   closed: { zh: '办结', en: 'closed' },
   cancelled: { zh: '撤销', en: 'cancelled' },
   ended: { zh: '终止', en: 'ended' },

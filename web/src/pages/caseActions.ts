@@ -32,6 +32,7 @@ export function caseActions(found: CaseDetail, me: Me): HTMLElement {
     (found.status === 'awaiting_revisit' || (found.status === 'rectifying' && reported)) && onTeam ? revisitForm(found, act('revisit')) : null,
     found.status === 'awaiting_disposition' && (onTeam || is('coordinator')) ? dispositionForm(act('disposition')) : null,
     open && onTeam ? recusalForm(act('recusal')) : null,
+    open && is('coordinator') ? reassignmentForm(found, act('reassignment')) : null,
     open && is('leadership') ? simpleForm(tr('撤销案件', 'Cancel the case'), 'reason', tr('撤销理由', 'Reason'), act('cancel'), 'cancel') : null,
   ];
   const shown = forms.filter((form): form is HTMLElement => form !== null);
@@ -261,6 +262,32 @@ function dispositionForm(submit: (body: unknown) => Promise<void>): HTMLElement 
       await submit({ dispositions });
     },
     { testId: 'disposition-form' },
+  );
+}
+
+/** The office replaces one officer of the team with another it names (the API checks certificate and conflicts). */
+function reassignmentForm(found: CaseDetail, submit: (body: unknown) => Promise<void>): HTMLElement {
+  const replacements = h('select', { name: 'replacementId' }, h('option', { value: '' }, '…'));
+  void get<{ items: Array<{ id: string; name: string; unit: string | null; active: boolean }> }>('/officers?pageSize=500').then((answer) => {
+    replacements.replaceChildren(
+      h('option', { value: '' }, tr('选择替换人员', 'choose the replacement')),
+      ...answer.items
+        .filter((officer) => officer.active && !found.team.includes(officer.id))
+        .map((officer) => h('option', { value: officer.id }, `${officer.name}${officer.unit ? `（${officer.unit}）` : ''}`)),
+    );
+  });
+  return actionForm(
+    tr('调整检查组', 'Change the team'),
+    [
+      field(tr('调出人员', 'Officer leaving'), h('select', { name: 'officerId' }, found.teamMembers.map((member) => h('option', { value: member.id }, member.name)))),
+      field(tr('替换人员', 'Replacement'), replacements),
+      field(tr('调整理由', 'Reason'), h('input', { name: 'reason' })),
+    ],
+    async (element) => {
+      const { officerId, replacementId, reason } = formValues(element);
+      await submit({ officerId, replacementId, reason });
+    },
+    { testId: 'reassignment-form' },
   );
 }
 

@@ -20,7 +20,7 @@ export interface CaseRow {
   closedAt: string | null;
 }
 
-const filterNames = ['status', 'origin', 'year', 'overdue', 'escalated', 'officerId', 'entityId', 'planId', 'itemCode'] as const;
+const filterNames = ['status', 'origin', 'year', 'overdue', 'escalated', 'escalationLevel', 'officerId', 'team', 'entityId', 'planId', 'itemCode', 'itemResult', 'inspected'] as const;
 
 const caseColumns = (): Column<CaseRow>[] => [
   { label: tr('统一社会信用代码', 'Credit code'), value: (row) => row.entity.uscc },
