@@ -1,9 +1,11 @@
 // Case projection writes. Each is one statement or transaction keyed by the timeline event it records, so a
 // retried activity leaves exactly one event and the same row.
+import { randomInt } from 'node:crypto';
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
 import { insertNotificationFrom, prepared } from '../db/prepared';
 import { DomainError } from '../domain/errors';
+import { pickReplacement } from '../domain/replacement';
 import { initialDispositionStatus } from '../domain/dispositions';
 import type { CaseOrigin, CaseStatus, DispositionKind } from '../domain/inspectionCase';
 import type { NotificationRequest } from './notifications';
@@ -229,15 +231,16 @@ export function caseActivities(db: Db) {
         },
         select: { id: true },
       });
-      if (candidates.length === 0) {
-        throw new DomainError('conflict', '没有符合回避要求的替换执法人员 / no eligible officer is left to replace the recused one');
-      }
       const openCases = await db.$queryRaw<Array<{ officer: string; cases: bigint }>>`
         select unnest(team) as officer, count(*) as cases from "InspectionCase" where "closedAt" is null group by 1`;
       const casesOf = new Map(openCases.map((row) => [row.officer, Number(row.cases)]));
-      return candidates
-        .map((candidate) => ({ id: candidate.id, cases: casesOf.get(candidate.id) ?? 0 }))
-        .sort((a, b) => a.cases - b.cases || a.id.localeCompare(b.id))[0]!.id;
+      // An activity's result is recorded in the case's history, so the chance taken here is taken once.
+      const picked = pickReplacement(
+        candidates.map((candidate) => ({ id: candidate.id, openCases: casesOf.get(candidate.id) ?? 0 })),
+        (count) => randomInt(count),
+      );
+      if (!picked) throw new DomainError('conflict', '没有符合回避要求的替换执法人员 / no eligible officer is left to replace the recused one');
+      return picked;
     },
 
     async recordConflict(conflict: { id: string; officerId: string; entityId: string; relation: string; note?: string; at: string }) {
