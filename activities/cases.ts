@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import { insertNotificationFrom, prepared } from '../db/prepared';
 import { DomainError } from '../domain/errors';
 import { pickReplacement } from '../domain/replacement';
+import { endOfChinaDay } from '../domain/deadlines';
 import { initialDispositionStatus } from '../domain/dispositions';
 import type { CaseOrigin, CaseStatus, DispositionKind } from '../domain/inspectionCase';
 import type { NotificationRequest } from './notifications';
@@ -26,6 +27,8 @@ export interface CaseOpening {
   inspectionNoticeSent?: boolean;
   /** What the notice says (its items and what to prepare), kept with that event for the printed notice. */
   inspectionNotice?: InspectionNotice;
+  /** A drawn case is to be inspected by this instant (the end of its plan's period). */
+  inspectionDueAt?: string;
 }
 
 /** 随机抽查告知书: what the entity is told before the visit, as it was when the case opened. */
@@ -34,6 +37,12 @@ export interface InspectionNotice {
   items: Array<{ code: string; name: string; legalBasis: string; preparation: string | null }>;
   /** Every item of the plan is inspected unannounced (不预先告知): no notice is sent. Only announced items are listed. */
   unannounced: boolean;
+}
+
+export interface PlanCaseFacts {
+  notice: InspectionNotice;
+  /** ISO instant; null for a draw without a plan. */
+  inspectionDueAt: string | null;
 }
 
 export interface CaseFields {
@@ -66,8 +75,8 @@ export interface CaseProgress {
 const recordOpening = prepared(
   'case_opened',
   `with opened as (
-    insert into "InspectionCase" (id, "workflowId", "entityId", origin, "originReason", "planId", team, status, "openedBy", "openedAt", "updatedAt")
-    values ($1::uuid, $2::text, $3::uuid, $4::text::"CaseOrigin", $5::text, $6::text, $7::text[], 'awaiting_inspection', $8::text, $9::timestamptz, now())
+    insert into "InspectionCase" (id, "workflowId", "entityId", origin, "originReason", "planId", team, status, "openedBy", "openedAt", "inspectionDueAt", "updatedAt")
+    values ($1::uuid, $2::text, $3::uuid, $4::text::"CaseOrigin", $5::text, $6::text, $7::text[], 'awaiting_inspection', $8::text, $9::timestamptz, $14::timestamptz, now())
     on conflict (id) do nothing
   ),
   notified as (${insertNotificationFrom('$12')})
@@ -159,6 +168,7 @@ export function caseActivities(db: Db) {
         opening.inspectionNoticeSent ?? false,
         opening.notification ? JSON.stringify(opening.notification) : null,
         opening.inspectionNotice ? JSON.stringify(opening.inspectionNotice) : null,
+        opening.inspectionDueAt ?? null,
       ]);
     },
 
@@ -188,10 +198,14 @@ export function caseActivities(db: Db) {
      * R10: an eligible replacement for a recused officer — valid certificate on the day, active, not on the
      * team, no declared conflict with the entity — choosing the one with the fewest open cases (R7).
      */
-    /** The plan's items as the inspection notice lists them, and whether the visit is announced at all. */
-    async inspectionNoticeFor(request: { planId: string }): Promise<InspectionNotice> {
-      const plan = await db.plan.findUnique({ where: { id: request.planId }, select: { number: true, itemCodes: true } });
-      if (!plan) return { planNumber: null, items: [], unannounced: false };
+    /**
+     * What a plan's case needs from its plan when it opens: the inspection notice (the items announced in advance,
+     * what to prepare, or none at all when every item is unannounced) and when the inspection is due: by the end
+     * of the plan's last day, China time.
+     */
+    async planCaseFacts(request: { planId: string }): Promise<PlanCaseFacts> {
+      const plan = await db.plan.findUnique({ where: { id: request.planId }, select: { number: true, itemCodes: true, periodEnd: true } });
+      if (!plan) return { notice: { planNumber: null, items: [], unannounced: false }, inspectionDueAt: null };
       const items = await db.inspectionItem.findMany({
         where: { code: { in: plan.itemCodes } },
         select: { code: true, name: true, legalBasis: true, preparation: true, notice: true },
@@ -200,9 +214,12 @@ export function caseActivities(db: Db) {
       // An item inspected unannounced is not named in the notice: naming it would announce it.
       const announced = items.filter((item) => item.notice !== 'unannounced');
       return {
-        planNumber: plan.number,
-        items: announced.map(({ notice: _notice, ...item }) => item),
-        unannounced: items.length > 0 && announced.length === 0,
+        notice: {
+          planNumber: plan.number,
+          items: announced.map(({ notice: _notice, ...item }) => item),
+          unannounced: items.length > 0 && announced.length === 0,
+        },
+        inspectionDueAt: endOfChinaDay(plan.periodEnd.toISOString().slice(0, 10)),
       };
     },
 

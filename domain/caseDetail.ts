@@ -23,6 +23,8 @@ export interface CaseDetail<State = unknown> {
   closedAt: string | null;
   endReason: string | null;
   resultCategory: string | null;
+  /** A drawn case is to be inspected by the end of its plan's period; null for other cases (R19). */
+  inspectionDueAt: string | null;
   rectificationDeadline: string | null;
   revisitDueAt: string | null;
   escalationLevel: number;

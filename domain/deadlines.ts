@@ -18,6 +18,11 @@ export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The last instant of a date (YYYY-MM-DD) in China Standard Time, as an ISO string: a period's end. */
+export function endOfChinaDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS - CHINA_OFFSET_MS - 1).toISOString();
+}
+
 function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
   if (calendar.workingWeekends?.includes(date)) return true;
   if (calendar.holidays?.includes(date)) return false;

@@ -176,6 +176,7 @@ interface CaseDocument {
   closedAt: string | null;
   endReason: string | null;
   resultCategory: string | null;
+  inspectionDueAt: string | null;
   rectificationDeadline: string | null;
   revisitDueAt: string | null;
   escalationLevel: number;
@@ -209,7 +210,8 @@ const selectCaseDocument = prepared<{ doc: CaseDocument }>(
   select json_build_object(
     'id', c.id, 'workflowId', c."workflowId", 'status', c.status, 'origin', c.origin, 'originReason', c."originReason",
     'planId', c."planId", 'team', c.team, 'openedBy', c."openedBy", 'openedAt', c."openedAt", 'closedAt', c."closedAt",
-    'endReason', c."endReason", 'resultCategory', c."resultCategory", 'rectificationDeadline', c."rectificationDeadline",
+    'endReason', c."endReason", 'resultCategory', c."resultCategory", 'inspectionDueAt', c."inspectionDueAt",
+    'rectificationDeadline', c."rectificationDeadline",
     'revisitDueAt', c."revisitDueAt", 'escalationLevel', c."escalationLevel", 'publishedAt', c."publishedAt",
     'creditPushedAt', c."creditPushedAt",
     'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus") from "Entity" n where n.id = c."entityId"),
@@ -277,6 +279,7 @@ export async function readCase(
     closedAt: isoOrNull(row.closedAt),
     endReason: row.endReason,
     resultCategory: row.resultCategory,
+    inspectionDueAt: isoOrNull(row.inspectionDueAt),
     rectificationDeadline: isoOrNull(row.rectificationDeadline),
     revisitDueAt: isoOrNull(row.revisitDueAt),
     escalationLevel: row.escalationLevel,
@@ -338,7 +341,10 @@ async function caseIdsByTeamAndItem(db: Db, filter: CaseFilter): Promise<string[
   return rows.map((row) => row.id);
 }
 
-/** Lists from the projection; `overdue` means past the rectification deadline without a revisit, or escalated. */
+/**
+ * Lists from the projection; `overdue` means a drawn case uninspected after its plan's period, past the
+ * rectification deadline without a revisit, or escalated.
+ */
 export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
   const matchingIds = await caseIdsByTeamAndItem(db, filter);
   const where: Prisma.InspectionCaseWhereInput = {
@@ -356,6 +362,7 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
     ...(filter.overdue
       ? {
           OR: [
+            { status: 'awaiting_inspection', inspectionDueAt: { lt: now } },
             { status: 'rectifying', rectificationDeadline: { lt: now } },
             { status: 'awaiting_revisit', revisitDueAt: { lt: now } },
             { status: 'awaiting_revisit', escalationLevel: { gt: 0 } },
@@ -384,6 +391,7 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
       team: row.team,
       entity: row.entity,
       openedAt: row.openedAt.toISOString(),
+      inspectionDueAt: row.inspectionDueAt?.toISOString() ?? null,
       rectificationDeadline: row.rectificationDeadline?.toISOString() ?? null,
       revisitDueAt: row.revisitDueAt?.toISOString() ?? null,
       escalationLevel: row.escalationLevel,

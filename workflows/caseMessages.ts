@@ -149,6 +149,8 @@ export interface CaseState {
   openedAt: string;
   inspection?: InspectionInput & { recordedAt: string };
   review?: ReviewInput & { reviewedAt: string };
+  /** A drawn case is to be inspected by the end of its plan's period (R19). */
+  inspectionDueAt?: string;
   /** The period an order gives unless it sets another with a reason (R12); known once the review approves. */
   rectificationPeriod?: RectificationPeriod;
   rectificationOrder?: RectificationOrderInput & { orderedAt: string; days: number; dayKind: DayKind };

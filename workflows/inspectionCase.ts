@@ -57,9 +57,10 @@ const ONE_WRITE_PER_STEP = 'one-write-per-step';
 // looked up when the review approves a result that needs rectifying. Cases approved before keep the bureau's.
 const PERIOD_FROM_PLAN_AND_ITEMS = 'rectification-period-from-plan-and-items';
 
-// From 2026-12-03 a plan's case reads its items when it opens: the inspection notice lists them with what to
-// prepare, and a plan whose items are all inspected unannounced sends none. Cases opened before sent a bare notice.
-const NOTICE_FROM_PLAN_ITEMS = 'inspection-notice-from-plan-items';
+// From 2026-12-03 a plan's case reads its plan when it opens: the inspection notice lists the items with what to
+// prepare (none is sent when every item is unannounced), and the inspection is due by the end of the plan's period,
+// after which the office and the team are told. Cases opened before sent a bare notice and had no such due date.
+const PLAN_FACTS_AT_OPENING = 'plan-facts-at-opening';
 
 const COORDINATOR = 'role:coordinator';
 const LEADERSHIP = 'role:leadership';
@@ -306,8 +307,10 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
   // ── The lifecycle ──────────────────────────────────────────────────────────────────────────────────────
   const assignment = notice('assigned', state.team, 'assigned', `新案件：${input.entityName} / new case: ${input.entityName}`);
   const oneWriteAtOpening = patched(ONE_WRITE_PER_STEP);
-  const inspectionNotice = input.planId && patched(NOTICE_FROM_PLAN_ITEMS) ? await activities.inspectionNoticeFor({ planId: input.planId }) : undefined;
+  const plan = input.planId && patched(PLAN_FACTS_AT_OPENING) ? await activities.planCaseFacts({ planId: input.planId }) : undefined;
+  const inspectionNotice = plan?.notice;
   const announced = !input.unannounced && !inspectionNotice?.unannounced;
+  if (plan?.inspectionDueAt) state.inspectionDueAt = plan.inspectionDueAt;
   await activities.recordCaseOpened({
     caseId,
     workflowId: workflowInfo().workflowId,
@@ -320,6 +323,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
     openedAt: state.openedAt,
     // 随机抽查通知书: the entity is told what to prepare, unless the visit is unannounced.
     ...(oneWriteAtOpening ? { notification: assignment, inspectionNoticeSent: announced, ...(announced && inspectionNotice ? { inspectionNotice } : {}) } : {}),
+    ...(state.inspectionDueAt ? { inspectionDueAt: state.inspectionDueAt } : {}),
   });
   setStatus('awaiting_inspection');
   upsertSearchAttributes([
@@ -337,6 +341,12 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
       openingDone = true;
 
       // Inspection and review are driven by the officers' updates; the case waits for their outcome.
+      if (state.inspectionDueAt) {
+        // Alongside the wait, not awaited: a cancelled or ended case stops watching.
+        void watchInspectionDue(Date.parse(state.inspectionDueAt)).catch((error) => {
+          if (!isCancellation(error)) throw error;
+        });
+      }
       await condition(() => !['awaiting_inspection', 'under_review'].includes(state.status));
       if (state.status === 'ended') return;
 
@@ -377,6 +387,20 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
 
   function defaultDays(): number {
     return state.rectificationPeriod?.days ?? timing.defaultRectificationDays;
+  }
+
+  /** R19: a drawn case still uninspected when its plan's period ends is reported to the office and the team. */
+  async function watchInspectionDue(dueAt: number): Promise<void> {
+    const inspected = () => state.status !== 'awaiting_inspection';
+    if (await condition(inspected, Math.max(1, dueAt - Date.now()))) return;
+    await record(
+      'inspection-overdue',
+      'inspection_overdue',
+      'system',
+      undefined,
+      { data: { inspectionDueAt: state.inspectionDueAt } },
+      notice('inspection-overdue', [COORDINATOR, ...state.team], 'inspection_overdue', '计划期限已过，检查尚未完成 / the plan\'s period has ended and the inspection is not done'),
+    );
   }
 
   /** R12, R13: reminders before the deadline, then the revisit, escalating while it is not recorded. */

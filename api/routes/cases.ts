@@ -102,6 +102,7 @@ const caseSchema = z.object({
   openedAt: z.iso.datetime(),
   closedAt: z.iso.datetime().nullable(),
   resultCategory: z.string().nullable(),
+  inspectionDueAt: z.iso.datetime().nullable().meta({ description: '抽查计划期末：须于此前完成检查 / a drawn case is to be inspected by the end of its plan\'s period' }),
   rectificationDeadline: z.iso.datetime().nullable(),
   revisitDueAt: z.iso.datetime().nullable(),
   escalationLevel: z.number().int(),

@@ -1,6 +1,7 @@
 // Plans take effect only when leadership approves them; approval schedules the draw, which opens the cases (R3, R4, R8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asOfficer, eventually, inspectionBody, registerEntity, registerOfficer } from '../support/fixtures';
+import { chinaDate, endOfChinaDay } from '../../domain/deadlines';
 import { recordHistory } from '../support/histories';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 
@@ -94,7 +95,10 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
 
     // R8: the entity is sent an inspection notice naming the plan, its items and what to have ready.
     const [drawnCase] = cases.items as Array<{ id: string; team: string[] }>;
-    const notice = (await call(system.baseUrl, 'GET', `/cases/${drawnCase!.id}`)).body.timeline.find((event: { kind: string }) => event.kind === 'inspection_notice_sent');
+    const drawnDetail = (await call(system.baseUrl, 'GET', `/cases/${drawnCase!.id}`)).body;
+    // R19: it is to be inspected by the end of the plan's last day.
+    expect(drawnDetail.inspectionDueAt).toBe(endOfChinaDay(planBody.periodEnd));
+    const notice = drawnDetail.timeline.find((event: { kind: string }) => event.kind === 'inspection_notice_sent');
     expect(notice.data).toEqual({
       planNumber: drafted.body.number,
       items: [{ code: 'SW-ESC-01', name: '二手车交易市场经营者备案及经营行为检查', legalBasis: '《二手车流通管理办法》第二十七条', preparation: '二手车交易市场经营者备案材料\n车辆交易档案' }],
@@ -129,19 +133,22 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
   });
 });
 
+/** Drafts, approves and draws a plan of one target; answers the drawn case as GET /cases/:id reads it. */
+async function drawOneCase(overrides: Record<string, unknown>) {
+  const drafted = await call(system.baseUrl, 'POST', '/plans', { ...planBody, title: `单户抽查 ${JSON.stringify(overrides)}`, targetCount: 1, ...overrides });
+  expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+  const id = drafted.body.id as string;
+  await call(system.baseUrl, 'POST', `/plans/${id}/submit`, {});
+  const approved = await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: new Date(Date.now() + 1_000).toISOString() }, testUsers.leadership.headers);
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: `信标 ${id}` }, testUsers.auditor.headers);
+  const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 1);
+  return (await call(system.baseUrl, 'GET', `/cases/${cases.items[0].id}`)).body;
+}
+
 describe('R8 a plan whose items are all inspected unannounced', () => {
   it('R8 its cases send no inspection notice; a plan mixing both kinds names only the announced items', async () => {
-    const drawCasesOf = async (itemCodes: string[]) => {
-      const drafted = await call(system.baseUrl, 'POST', '/plans', { ...planBody, title: `不预先告知 ${itemCodes.join('+')}`, itemCodes, targetCount: 1 });
-      expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
-      const id = drafted.body.id as string;
-      await call(system.baseUrl, 'POST', `/plans/${id}/submit`, {});
-      const approved = await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: new Date(Date.now() + 1_000).toISOString() }, testUsers.leadership.headers);
-      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-      await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: `信标 ${id}` }, testUsers.auditor.headers);
-      const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 1);
-      return (await call(system.baseUrl, 'GET', `/cases/${cases.items[0].id}`)).body.timeline as Array<{ kind: string; data: any }>;
-    };
+    const drawCasesOf = async (itemCodes: string[]) => (await drawOneCase({ itemCodes })).timeline as Array<{ kind: string; data: any }>;
     const unannounced = await drawCasesOf(['SW-ESC-02']);
     expect(unannounced.map((event) => event.kind)).toContain('opened');
     expect(unannounced.map((event) => event.kind)).not.toContain('inspection_notice_sent');
@@ -149,6 +156,32 @@ describe('R8 a plan whose items are all inspected unannounced', () => {
     const mixed = await drawCasesOf(['SW-ESC-01', 'SW-ESC-02']);
     const notice = mixed.find((event) => event.kind === 'inspection_notice_sent');
     expect(notice?.data.items.map((item: { code: string }) => item.code)).toEqual(['SW-ESC-01']);
+  });
+});
+
+describe('R19 a drawn case left uninspected when its plan\'s period ends', () => {
+  it('R19 shows as overdue, and the office and the team are told', async () => {
+    const day = 86_400_000;
+    const chinaDay = (offsetDays: number) => chinaDate(new Date(Date.now() + offsetDays * day));
+    const late = await drawOneCase({ periodStart: chinaDay(-3), periodEnd: chinaDay(-1) });
+    expect(late.inspectionDueAt).toBe(endOfChinaDay(chinaDay(-1)));
+    const overdue = await eventually(
+      async () => (await call(system.baseUrl, 'GET', `/cases/${late.id}`)).body,
+      (found) => found.timeline.some((event: { kind: string }) => event.kind === 'inspection_overdue'),
+    );
+    expect(overdue.status).toBe('awaiting_inspection');
+    await recordHistory(system.temporal, 'plan-case-inspection-overdue', late.id);
+    const listed = await call(system.baseUrl, 'GET', '/cases?overdue=true&pageSize=200');
+    expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(late.id);
+    for (const headers of [testUsers.coordinator.headers, asOfficer(late.team[0])]) {
+      const inbox = (await call(system.baseUrl, 'GET', '/me/notifications', undefined, headers)).body.items;
+      expect(inbox).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: late.id, kind: 'inspection_overdue' })]));
+    }
+
+    // A case whose plan runs on is neither overdue nor reported.
+    const onTime = await drawOneCase({ periodStart: chinaDay(-1), periodEnd: chinaDay(30) });
+    expect(onTime.timeline.map((event: { kind: string }) => event.kind)).not.toContain('inspection_overdue');
+    expect((await call(system.baseUrl, 'GET', '/cases?overdue=true&pageSize=200')).body.items.map((item: { id: string }) => item.id)).not.toContain(onTime.id);
   });
 });
 

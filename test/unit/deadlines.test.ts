@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDaysUntilDeadline, chinaDate, defaultRectificationPeriod } from '../../domain/deadlines';
+import { calendarDaysUntilDeadline, chinaDate, defaultRectificationPeriod, endOfChinaDay } from '../../domain/deadlines';
 
 // 2026-11-25 is a Wednesday.
 const wednesday = new Date('2026-11-25T02:00:00Z');
@@ -51,5 +51,13 @@ describe("R12 the default rectification period: the plan's, else the items', els
 
   it('R12 items without a period of their own fall back to the bureau default', () => {
     expect(defaultRectificationPeriod({ planDays: null, inspectedItems: [failed('C'), failed('unknown')], itemDays, bureauDays: 15 })).toEqual({ days: 15, source: 'bureau' });
+  });
+});
+
+describe("R19 a plan's period ends at midnight, China time", () => {
+  it("R19 the last instant of a date is 23:59:59.999 in China, 15:59:59.999 UTC", () => {
+    expect(endOfChinaDay('2026-12-31')).toBe('2026-12-31T15:59:59.999Z');
+    expect(chinaDate(new Date(endOfChinaDay('2026-12-31')))).toBe('2026-12-31');
+    expect(chinaDate(new Date(Date.parse(endOfChinaDay('2026-12-31')) + 1))).toBe('2027-01-01');
   });
 });

@@ -69,6 +69,7 @@ const eventLabels: Record<string, Text> = {
   rectification_deadline_reached: { zh: '整改期满，待回访', en: 'deadline reached; revisit due' },
   revisit_recorded: { zh: '录入回访结果', en: 'revisit recorded' },
   escalated: { zh: '逾期督办', en: 'escalated' },
+  inspection_overdue: { zh: '计划期满未检查', en: 'not inspected by the plan\'s end' },
   disposition_recorded: { zh: '录入处置', en: 'disposition recorded' },
   disposition_completed: { zh: '处置完成', en: 'dispositions complete' },
   disposition_progressed: { zh: '处置进度更新', en: 'disposition moved on' },

@@ -22,6 +22,7 @@ export async function casePage({ id }: Record<string, string>): Promise<Node> {
     [tr('立案', 'Opened'), formatDateTime(found.openedAt)],
   ];
   if (found.resultCategory) facts.push([tr('检查结果', 'Result'), resultLabel(found.resultCategory)]);
+  if (found.inspectionDueAt && found.status === 'awaiting_inspection') facts.push([tr('应检查完成', 'To be inspected by'), formatDateTime(found.inspectionDueAt)]);
   if (found.rectificationDeadline) facts.push([tr('整改期限', 'Rectification deadline'), formatDateTime(found.rectificationDeadline)]);
   if (found.revisitDueAt) facts.push([tr('回访期限', 'Revisit due'), formatDateTime(found.revisitDueAt)]);
   if (found.escalationLevel) facts.push([tr('督办', 'Escalated'), found.escalationLevel === 1 ? tr('已报大队办公室', 'to the brigade office') : tr('已报局领导', 'to leadership')]);

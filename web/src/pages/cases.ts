@@ -14,6 +14,7 @@ export interface CaseRow {
   team: string[];
   entity: { id: string; uscc: string; name: string };
   openedAt: string;
+  inspectionDueAt: string | null;
   rectificationDeadline: string | null;
   revisitDueAt: string | null;
   escalationLevel: number;

@@ -10,7 +10,8 @@ const openStatuses = ['awaiting_inspection', 'under_review', 'awaiting_rectifica
 
 /** The date that matters next for a case, and whether it has passed. */
 export function nextDeadline(row: CaseRow, now = Date.now()): { at: string | null; overdue: boolean } {
-  const at = row.status === 'rectifying' ? row.rectificationDeadline : row.status === 'awaiting_revisit' ? row.revisitDueAt : null;
+  const at =
+    row.status === 'awaiting_inspection' ? row.inspectionDueAt : row.status === 'rectifying' ? row.rectificationDeadline : row.status === 'awaiting_revisit' ? row.revisitDueAt : null;
   return { at, overdue: (at !== null && new Date(at).getTime() < now) || (row.status === 'awaiting_revisit' && row.escalationLevel > 0) };
 }
 

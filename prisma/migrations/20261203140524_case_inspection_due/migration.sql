@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "InspectionCase" ADD COLUMN     "inspectionDueAt" TIMESTAMPTZ(3);
+
