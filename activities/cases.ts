@@ -315,6 +315,29 @@ export function caseActivities(db: Db) {
       if (!found?.found) throw new Error(`no case ${request.caseId} to publish`);
     },
 
+    /**
+     * A penalty decided after publication (R16): the disposition and the public record take the decision; answers
+     * the amended public record as the credit platform receives it, or null when the case is not published yet.
+     */
+    async publishPenaltyDecision(request: { caseId: string; dispositionId: string; decision: string; decidedAt: string }): Promise<Prisma.InputJsonObject | null> {
+      return db.$transaction(async (tx) => {
+        const disposition = await tx.disposition.findFirst({ where: { id: request.dispositionId, caseId: request.caseId, kind: 'penalty' } });
+        if (!disposition) throw new DomainError('not_found', `本案没有这项处罚 / the case has no penalty ${request.dispositionId}`);
+        const previous = disposition.details as Prisma.JsonObject;
+        const details = { ...previous, decision: request.decision, decidedAt: request.decidedAt };
+        await tx.disposition.update({ where: { id: disposition.id }, data: { details } });
+        const publication = await tx.publication.findUnique({ where: { caseId: request.caseId } });
+        if (!publication) return null;
+        const content = publication.content as Prisma.JsonObject & { penalties?: Array<Prisma.JsonObject> };
+        const penalties = (content.penalties ?? []).map((penalty) =>
+          penalty.caseFilingNumber === previous.caseFilingNumber ? { ...penalty, decision: request.decision, decidedAt: request.decidedAt } : penalty,
+        );
+        const amended = { ...content, penalties };
+        await tx.publication.update({ where: { caseId: request.caseId }, data: { content: amended } });
+        return { ...amended, caseId: request.caseId, publishedAt: publication.publishedAt.toISOString() } as Prisma.InputJsonObject;
+      });
+    },
+
     async addToBlacklist(request: { id: string; entityId: string; caseId: string; reason: string; at: string }) {
       await db.blacklistEntry.upsert({
         where: { entityId_caseId: { entityId: request.entityId, caseId: request.caseId } },

@@ -1,11 +1,12 @@
 // A disposition's later steps (R14, R15): the penalty decided and executed, the transfer accepted and answered.
 // They happen in other procedures, often after the case has closed, so they are recorded here rather than as
-// steps of the case workflow: the disposition's status, and an event on the case's timeline (R20).
-import type { Db } from '../db/client';
+// steps of the case workflow: the disposition's status, and an event on the case's timeline (R20). A penalty's
+// decision also goes to the public record and the credit platform (R16, R17), through a workflow of its own.
 import { checkDispositionMove, type DispositionStatus } from '../domain/dispositions';
 import { DomainError } from '../domain/errors';
 import type { Actor, DispositionKind } from '../domain/inspectionCase';
-import { conflictRefusal, hasDeclaredConflict } from './cases';
+import { penaltyDecisionWorkflow, penaltyDecisionWorkflowId } from '../workflows/penaltyDecision';
+import { conflictRefusal, hasDeclaredConflict, type CaseServices } from './cases';
 
 export interface DispositionProgress {
   caseId: string;
@@ -16,7 +17,8 @@ export interface DispositionProgress {
   at: Date;
 }
 
-export async function progressDisposition(db: Db, progress: DispositionProgress): Promise<void> {
+export async function progressDisposition(services: CaseServices, progress: DispositionProgress): Promise<void> {
+  const { db } = services;
   const { caseId, dispositionId, status, note, actor, at } = progress;
   const disposition = await db.disposition.findFirst({
     where: { id: dispositionId, caseId },
@@ -29,6 +31,17 @@ export async function progressDisposition(db: Db, progress: DispositionProgress)
   }
   const refusal = checkDispositionMove(disposition.kind as DispositionKind, disposition.status, status, note);
   if (refusal) throw new DomainError(refusal.kind, refusal.message, [{ field: `body.${refusal.field}`, message: refusal.message }]);
+
+  if (disposition.kind === 'penalty' && status === 'decided') {
+    // Started before the status is written: if Temporal cannot take it, nothing is recorded and the request can be
+    // repeated; one workflow per disposition id, so a repeated request starts nothing more.
+    await services.temporal.workflow.start(penaltyDecisionWorkflow, {
+      workflowId: penaltyDecisionWorkflowId(dispositionId),
+      taskQueue: services.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [{ caseId, dispositionId, decision: note!.trim(), decidedAt: at.toISOString(), creditRetryMaxIntervalMs: services.caseTiming.creditRetryMaxIntervalMs }],
+    });
+  }
 
   await db.$transaction(async (tx) => {
     // Only from the status just checked: of two officers recording the same step at once, one is refused.

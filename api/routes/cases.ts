@@ -275,7 +275,7 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
         422: { description: 'invalid fields, or a decision or answer without its note' },
       },
       async handler({ params, body, req }) {
-        await progressDisposition(dependencies.db, { caseId: params.id, dispositionId: params.dispositionId, ...body, actor: actorOf(req), at: new Date() });
+        await progressDisposition(dependencies, { caseId: params.id, dispositionId: params.dispositionId, ...body, actor: actorOf(req), at: new Date() });
         return { status: 200, body: await readCase(dependencies, params.id) };
       },
     }),

@@ -12,6 +12,7 @@ import {
   registerOfficer,
   type OpenedCase,
 } from '../support/fixtures';
+import { penaltyDecisionWorkflowId } from '../../workflows/penaltyDecision';
 import { recordHistory } from '../support/histories';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 
@@ -198,7 +199,7 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     return opened;
   }
 
-  it('R14 R17 an administrative penalty is filed and published; a dishonest entity goes on the blacklist', async () => {
+  it('R14 R16 R17 an administrative penalty is filed and published; a dishonest entity goes on the blacklist; its later decision is published and pushed', async () => {
     const opened = await caseAwaitingDisposition();
     const disposed = await api(
       'POST',
@@ -226,6 +227,24 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     const listed = await system.db.blacklistEntry.findMany({ where: { entityId: opened.entity.id } });
     expect(listed).toEqual([expect.objectContaining({ caseId: opened.id, reason: '罚款人民币二万元' })]);
     await recordHistory(system.temporal, 'penalty-and-blacklist', opened.id);
+
+    // R16: the decision, made after publication, reaches the public record and the credit platform.
+    const penalty = closed.dispositions[0] as { id: string };
+    const decision = '坛商罚决〔2026〕12号：罚款人民币二万元';
+    const decided = await api('POST', `/cases/${opened.id}/dispositions/${penalty.id}/progress`, { status: 'decided', note: decision }, asOfficer(opened.team[0]!));
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const published = await eventually(
+      async () => (await api('GET', `/public/results?q=${opened.entity.uscc}`, undefined, {})).body.items[0],
+      (item) => item?.result.penalties[0].decision === decision,
+    );
+    expect(published.result.penalties).toEqual([expect.objectContaining({ caseFilingNumber: '坛商罚立〔2026〕7号', decision, amountYuan: 20000 })]);
+    const pushed = await eventually(
+      async () => platform.received.filter((push) => push.headers['idempotency-key'] === `credit-${opened.id}-penalty-${penalty.id}`),
+      (pushes) => pushes.length === 1,
+    );
+    expect(JSON.parse(pushed[0]!.body)).toMatchObject({ caseId: opened.id, penalties: [expect.objectContaining({ decision })] });
+    await system.temporal.workflow.getHandle(penaltyDecisionWorkflowId(penalty.id)).result();
+    await recordHistory(system.temporal, 'penalty-decision', opened.id, penaltyDecisionWorkflowId(penalty.id));
   });
 
   it('R15 transfer to another department and police referral are each recorded, and each moves through its own status', async () => {

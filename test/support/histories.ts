@@ -9,8 +9,9 @@ import { projectRoot } from '../../infra/paths';
 
 export const historiesDir = path.join(projectRoot, 'test', 'histories');
 
-export async function recordHistory(temporal: Client, scenario: string, caseId: string): Promise<void> {
+/** The case's workflow by default; another workflow (a penalty decision, say) by its id. */
+export async function recordHistory(temporal: Client, scenario: string, caseId: string, workflowId = `inspection-case-${caseId}`): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await temporal.workflow.getHandle(`inspection-case-${caseId}`).fetchHistory();
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   writeFileSync(path.join(historiesDir, `${scenario}.json`), historyToJSON(history));
 }
