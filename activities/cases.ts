@@ -195,10 +195,6 @@ export function caseActivities(db: Db) {
     },
 
     /**
-     * R10: an eligible replacement for a recused officer — valid certificate on the day, active, not on the
-     * team, no declared conflict with the entity — choosing the one with the fewest open cases (R7).
-     */
-    /**
      * What a plan's case needs from its plan when it opens: the inspection notice (the items announced in advance,
      * what to prepare, or none at all when every item is unannounced) and when the inspection is due: by the end
      * of the plan's last day, China time.
@@ -235,6 +231,10 @@ export function caseActivities(db: Db) {
       };
     },
 
+    /**
+     * R10: an eligible replacement for a recused officer — valid certificate on the day, active, not on the
+     * team, no declared conflict with the entity — drawn by chance among those with the fewest open cases (R7).
+     */
     async findReplacementOfficer(request: { entityId: string; team: string[]; on: string }): Promise<string> {
       const day = new Date(`${request.on.slice(0, 10)}T00:00:00Z`);
       const candidates = await db.officer.findMany({
@@ -315,19 +315,30 @@ export function caseActivities(db: Db) {
       if (!found?.found) throw new Error(`no case ${request.caseId} to publish`);
     },
 
+    /** The decision recorded for a penalty (R14): the note and time of its 'decided' step. */
+    async penaltyDecisionOf(request: { caseId: string; dispositionId: string }): Promise<{ decision: string; decidedAt: string }> {
+      const event = await db.caseEvent.findUnique({
+        where: { caseId_eventKey: { caseId: request.caseId, eventKey: `disposition-${request.dispositionId}-decided` } },
+        select: { reason: true, at: true },
+      });
+      // Retried: the request that started the workflow commits the step a moment later, or was refused.
+      if (!event?.reason) throw new Error(`no decision recorded yet for penalty ${request.dispositionId}`);
+      return { decision: event.reason, decidedAt: event.at.toISOString() };
+    },
+
     /**
      * A penalty decided after publication (R16): the disposition and the public record take the decision; answers
-     * the amended public record as the credit platform receives it, or null when the case is not published yet.
+     * the amended public record as the credit platform receives it. Retried until the case's own publication exists.
+     * Writing the same decision twice changes nothing.
      */
-    async publishPenaltyDecision(request: { caseId: string; dispositionId: string; decision: string; decidedAt: string }): Promise<Prisma.InputJsonObject | null> {
+    async publishPenaltyDecision(request: { caseId: string; dispositionId: string; decision: string; decidedAt: string }): Promise<Prisma.InputJsonObject> {
       return db.$transaction(async (tx) => {
         const disposition = await tx.disposition.findFirst({ where: { id: request.dispositionId, caseId: request.caseId, kind: 'penalty' } });
         if (!disposition) throw new DomainError('not_found', `本案没有这项处罚 / the case has no penalty ${request.dispositionId}`);
-        const previous = disposition.details as Prisma.JsonObject;
-        const details = { ...previous, decision: request.decision, decidedAt: request.decidedAt };
-        await tx.disposition.update({ where: { id: disposition.id }, data: { details } });
         const publication = await tx.publication.findUnique({ where: { caseId: request.caseId } });
-        if (!publication) return null;
+        if (!publication) throw new Error(`case ${request.caseId} is not published yet`);
+        const previous = disposition.details as Prisma.JsonObject;
+        await tx.disposition.update({ where: { id: disposition.id }, data: { details: { ...previous, decision: request.decision, decidedAt: request.decidedAt } } });
         const content = publication.content as Prisma.JsonObject & { penalties?: Array<Prisma.JsonObject> };
         const penalties = (content.penalties ?? []).map((penalty) =>
           penalty.caseFilingNumber === previous.caseFilingNumber ? { ...penalty, decision: request.decision, decidedAt: request.decidedAt } : penalty,

@@ -32,17 +32,6 @@ export async function progressDisposition(services: CaseServices, progress: Disp
   const refusal = checkDispositionMove(disposition.kind as DispositionKind, disposition.status, status, note);
   if (refusal) throw new DomainError(refusal.kind, refusal.message, [{ field: `body.${refusal.field}`, message: refusal.message }]);
 
-  if (disposition.kind === 'penalty' && status === 'decided') {
-    // Started before the status is written: if Temporal cannot take it, nothing is recorded and the request can be
-    // repeated; one workflow per disposition id, so a repeated request starts nothing more.
-    await services.temporal.workflow.start(penaltyDecisionWorkflow, {
-      workflowId: penaltyDecisionWorkflowId(dispositionId),
-      taskQueue: services.taskQueue,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [{ caseId, dispositionId, decision: note!.trim(), decidedAt: at.toISOString(), creditRetryMaxIntervalMs: services.caseTiming.creditRetryMaxIntervalMs }],
-    });
-  }
-
   await db.$transaction(async (tx) => {
     // Only from the status just checked: of two officers recording the same step at once, one is refused.
     const { count } = await tx.disposition.updateMany({ where: { id: dispositionId, status: disposition.status }, data: { status } });
@@ -58,5 +47,15 @@ export async function progressDisposition(services: CaseServices, progress: Disp
         at,
       },
     });
+    if (disposition.kind === 'penalty' && status === 'decided') {
+      // Started inside the transaction: if Temporal cannot take it, nothing is recorded and the request can be
+      // repeated. The workflow publishes what this transaction commits, and nothing if it does not.
+      await services.temporal.workflow.start(penaltyDecisionWorkflow, {
+        workflowId: penaltyDecisionWorkflowId(dispositionId),
+        taskQueue: services.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [{ caseId, dispositionId, creditRetryMaxIntervalMs: services.caseTiming.creditRetryMaxIntervalMs }],
+      });
+    }
   });
 }

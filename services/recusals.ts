@@ -2,6 +2,7 @@
 // once, each through the case's own recusal, so a replacement is found and recorded as when the officer recuses
 // from the case page. Cases already publishing or finished keep their team: nothing is left for it to do.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { DomainError } from '../domain/errors';
 import { finishedStatuses, type CaseStatus } from '../domain/inspectionCase';
 import { declareConflict } from '../workflows/caseMessages';
 import { actOnCase, type CaseServices } from './cases';
@@ -37,8 +38,11 @@ export async function recuseFromOpenCases(services: CaseServices, declaration: D
       });
       outcome.recused.push({ caseId: found.id, replacedBy: after.team.find((officer) => !found.team.includes(officer)) ?? null });
     } catch (error) {
-      const reason = error instanceof WorkflowUpdateFailedError && error.cause ? error.cause.message : error instanceof Error ? error.message : String(error);
-      outcome.refused.push({ caseId: found.id, reason });
+      // Only the case's refusal is an answer; anything else (Temporal or the database unavailable) fails the
+      // request, and repeating it finishes the job.
+      if (error instanceof WorkflowUpdateFailedError) outcome.refused.push({ caseId: found.id, reason: error.cause?.message ?? error.message });
+      else if (error instanceof DomainError) outcome.refused.push({ caseId: found.id, reason: error.message });
+      else throw error;
     }
   }
   return outcome;

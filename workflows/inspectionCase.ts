@@ -7,6 +7,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -155,6 +156,8 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
         } finally {
           reviewInProgress = false;
         }
+        // Cancelled or ended while the period was read: the case's ending stands.
+        if (ending) return state;
       }
       await progress(status, key, 'inspection_approved', review.actor.id, {
         reason: review.comment,
@@ -342,9 +345,10 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
 
       // Inspection and review are driven by the officers' updates; the case waits for their outcome.
       if (state.inspectionDueAt) {
-        // Alongside the wait, not awaited: a cancelled or ended case stops watching.
+        // Alongside the wait, not awaited: a cancelled or ended case stops watching. A report that cannot be
+        // written must not stop the case itself.
         void watchInspectionDue(Date.parse(state.inspectionDueAt)).catch((error) => {
-          if (!isCancellation(error)) throw error;
+          if (!isCancellation(error)) log.warn('the overdue inspection could not be reported', { caseId, error: String(error) });
         });
       }
       await condition(() => !['awaiting_inspection', 'under_review'].includes(state.status));
@@ -389,10 +393,15 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
     return state.rectificationPeriod?.days ?? timing.defaultRectificationDays;
   }
 
-  /** R19: a drawn case still uninspected when its plan's period ends is reported to the office and the team. */
+  /**
+   * R19: a drawn case still uninspected when its plan's period ends is reported to the office and the team; so is
+   * one whose result was under review then and is sent back after it.
+   */
   async function watchInspectionDue(dueAt: number): Promise<void> {
-    const inspected = () => state.status !== 'awaiting_inspection';
+    const inspected = () => !['awaiting_inspection', 'under_review'].includes(state.status);
     if (await condition(inspected, Math.max(1, dueAt - Date.now()))) return;
+    await condition(() => inspected() || state.status === 'awaiting_inspection');
+    if (inspected()) return;
     await record(
       'inspection-overdue',
       'inspection_overdue',

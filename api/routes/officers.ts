@@ -165,6 +165,7 @@ export function officerRoutes(dependencies: ApiDependencies) {
       access: ['coordinator', 'officer'],
       body: conflictSchema,
       responses: {
+        200: { description: 'already declared, and the officer was still on open cases of the entity: now taken off them (`recusals`)' },
         201: { description: "declared; `recusals` says which of the entity's open cases the officer left, and who replaced them, and any the office must still act on" },
         409: { description: 'already declared' },
         422: { description: 'unknown officer or entity' },
@@ -177,7 +178,12 @@ export function officerRoutes(dependencies: ApiDependencies) {
         const existing = await db.officerConflict.findUnique({
           where: { officerId_entityId: { officerId: body.officerId, entityId: body.entityId } },
         });
-        if (existing) throw new DomainError('conflict', '该利害关系已申报 / this conflict is already declared');
+        if (existing) {
+          // A repeated declaration finishes what a failed first one left: open cases the officer is still on.
+          const recusals = await recuseFromOpenCases(dependencies, body);
+          if (recusals.recused.length + recusals.refused.length === 0) throw new DomainError('conflict', '该利害关系已申报 / this conflict is already declared');
+          return { status: 200, body: { ...existing, recusals } };
+        }
         const conflict = await db.officerConflict.create({
           data: { id: randomUUID(), ...body, declaredBy: actorOf(req).id, declaredAt: new Date() },
         });

@@ -231,6 +231,10 @@ describe('R14 R15 dispositions after a failed revisit', () => {
     // R16: the decision, made after publication, reaches the public record and the credit platform.
     const penalty = closed.dispositions[0] as { id: string };
     const decision = '坛商罚决〔2026〕12号：罚款人民币二万元';
+    // A decision without its text is refused, and nothing goes out.
+    const bare = await api('POST', `/cases/${opened.id}/dispositions/${penalty.id}/progress`, { status: 'decided' }, asOfficer(opened.team[0]!));
+    expect(bare.status).toBe(422);
+    await expect(system.temporal.workflow.getHandle(penaltyDecisionWorkflowId(penalty.id)).describe()).rejects.toThrow();
     const decided = await api('POST', `/cases/${opened.id}/dispositions/${penalty.id}/progress`, { status: 'decided', note: decision }, asOfficer(opened.team[0]!));
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     const published = await eventually(
