@@ -77,6 +77,8 @@ async function main(): Promise<void> {
             id: randomUUID(),
             name: `${surnames[index]}${['伟', '芳', '娜', '敏', '静', '强', '磊', '军'][index % 8]}`,
             unit: index < 14 ? '商务综合行政执法大队' : '市场运行科',
+            post: index < 14 ? (index < 2 ? '执法大队负责人' : '执法队员') : '科员',
+            affiliation: index < 14 ? '在编（行政编制）' : '在编（事业编制）',
             gender: index % 3 === 0 ? 'female' : 'male',
             certificateNumber: `3204820${String(1000 + index)}`,
             certificateValidUntil: until,

@@ -1,5 +1,6 @@
 // The web application in a real browser (R16, R19): officers, the office, leadership and the public do their
 // real work through the pages, against the real API, Temporal and PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
@@ -297,6 +298,20 @@ describe('the office and the auditor, in Chromium', () => {
     await form.locator('button[type=submit]').click();
     await page.waitForSelector('[data-testid=timeline] :text("调整检查组")');
     expect((await call(system.baseUrl, 'GET', `/cases/${reassigned.id}`)).body.team).toEqual([replacement.id, reassigned.team[1]]);
+    await context.close();
+  });
+
+  it('R17: the office finds a blacklisted entity marked in the entity list, with the reason and a link to its case', async () => {
+    await system.db.blacklistEntry.create({
+      data: { id: randomUUID(), entityId: opened.entity.id, caseId: opened.id, reason: '拒不履行行政处罚决定', listedAt: new Date() },
+    });
+    const { context, page } = await pageAs(testUsers.coordinator.username);
+    await page.goto(`${system.baseUrl}/#/entities?q=${opened.entity.uscc}`);
+    const mark = page.locator('[data-testid=entity-list] [data-testid=blacklisted]');
+    await mark.waitFor();
+    expect(await mark.textContent()).toContain('严重失信');
+    expect(await mark.textContent()).toContain('拒不履行行政处罚决定');
+    expect(await mark.locator(`a[href="#/cases/${opened.id}"]`).count()).toBe(1);
     await context.close();
   });
 
