@@ -63,6 +63,10 @@ const PERIOD_FROM_PLAN_AND_ITEMS = 'rectification-period-from-plan-and-items';
 // after which the office and the team are told. Cases opened before sent a bare notice and had no such due date.
 const PLAN_FACTS_AT_OPENING = 'plan-facts-at-opening';
 
+// From 2026-12-03 publication waits until the officer action that led to it (revisit, disposition) is written, so
+// the timeline reads in the order things happened; before, the two writes could land in either order.
+const WRITES_IN_ORDER = 'publication-after-the-action-is-written';
+
 const COORDINATOR = 'role:coordinator';
 const LEADERSHIP = 'role:leadership';
 
@@ -360,6 +364,7 @@ export async function inspectionCaseWorkflow(input: OpenCaseInput): Promise<Case
       }
       if (state.status === 'awaiting_disposition') await condition(() => state.status === 'publishing');
 
+      if (patched(WRITES_IN_ORDER)) await condition(allHandlersFinished);
       await publishAndPush();
       await progress('closed', 'closed', 'closed', 'system', { fields: { closedAt: iso() } });
     });
