@@ -31,6 +31,16 @@ export type DispositionMoveRefusal = { kind: 'invalid' | 'conflict'; message: st
 /** Steps that record what was decided or answered: the note says it (decision number, the recipient's outcome). */
 const needsNote: readonly DispositionStatus[] = ['decided', 'concluded'];
 
+/** Where a disposition stands among its kind's steps; 'recorded' (rows from before steps were kept) is the first. */
+function stepIndex(kind: DispositionKind, current: string): number {
+  return current === 'recorded' ? 0 : dispositionSteps[kind].indexOf(current as DispositionStatus);
+}
+
+/** The step a disposition can take next, or undefined once it has reached its last. */
+export function nextDispositionStatus(kind: DispositionKind, current: string): DispositionStatus | undefined {
+  return dispositionSteps[kind][stepIndex(kind, current) + 1];
+}
+
 /** Whether a disposition may move from `current` to `next`: forward, to the very next step of its kind. */
 export function checkDispositionMove(kind: DispositionKind, current: string, next: DispositionStatus, note?: string): DispositionMoveRefusal | undefined {
   const steps = dispositionSteps[kind];
@@ -40,10 +50,9 @@ export function checkDispositionMove(kind: DispositionKind, current: string, nex
   if (needsNote.includes(next) && !note?.trim()) {
     return { kind: 'invalid', field: 'note', message: '请写明决定或处理结果 / say what was decided or answered' };
   }
-  const at = current === 'recorded' ? 0 : steps.indexOf(current as DispositionStatus);
-  const wanted = steps.indexOf(next);
-  if (wanted !== at + 1) {
-    const expected = steps[at + 1];
+  const expected = nextDispositionStatus(kind, current);
+  if (next !== expected) {
+    const at = stepIndex(kind, current);
     return {
       kind: 'conflict',
       field: 'status',

@@ -6,7 +6,7 @@ import { tr, resultLabel, dispositionLabel, dispositionStatusLabel } from '../i1
 import { rerender } from '../router';
 import { actionForm, field } from '../ui';
 import type { CaseDetail } from '../../../domain/caseDetail';
-import { dispositionSteps, type DispositionStatus } from '../../../domain/dispositions';
+import { nextDispositionStatus } from '../../../domain/dispositions';
 import { dispositionKinds, resultCategories, type DispositionKind } from '../../../domain/inspectionCase';
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -312,8 +312,7 @@ export function dispositionProgressForms(found: CaseDetail, me: Me): HTMLElement
   const onTeam = me.officerId !== null && found.team.includes(me.officerId);
   if (!onTeam && !me.roles.includes('coordinator')) return [];
   return found.dispositions.flatMap((disposition) => {
-    const steps = dispositionSteps[disposition.kind as DispositionKind] ?? [];
-    const next = steps[disposition.status === 'recorded' ? 1 : steps.indexOf(disposition.status as DispositionStatus) + 1];
+    const next = nextDispositionStatus(disposition.kind as DispositionKind, disposition.status);
     if (!next) return [];
     return [
       actionForm(
