@@ -59,6 +59,15 @@ export async function openingFacts(db: Db, entityId: string, team: string[], on:
   return row!.facts;
 }
 
+/** R2, R10: why an officer may not serve on this entity's case today, or undefined when they may. */
+export function officerUnfitness(officers: OpeningFacts['officers'], id: string): string | undefined {
+  const officer = officers.find((candidate) => candidate.id === id);
+  if (!officer) return `${id}: 不在执法人员名录 / not in the officer directory`;
+  if (!officer.certified) return `${officer.name}: 无有效执法证 / no valid enforcement certificate (R2)`;
+  if (officer.conflicted) return `${officer.name}: 与检查对象有利害关系，应回避 / has a declared conflict with the entity (R10)`;
+  return undefined;
+}
+
 /** R2, R9, R10: a team of at least two officers holding a valid certificate, none with a declared conflict. */
 function checkTeam(officers: OpeningFacts['officers'], team: string[]): void {
   const field = 'body.team';
@@ -66,13 +75,7 @@ function checkTeam(officers: OpeningFacts['officers'], team: string[]): void {
   if (distinct.length < 2) {
     throw new DomainError('invalid', '检查组不得少于2人 / a team needs at least two officers (R9)', [{ field, message: '至少2人 / at least 2' }]);
   }
-  const problems: string[] = [];
-  for (const id of distinct) {
-    const officer = officers.find((candidate) => candidate.id === id);
-    if (!officer) problems.push(`${id}: 不在执法人员名录 / not in the officer directory`);
-    else if (!officer.certified) problems.push(`${officer.name}: 无有效执法证 / no valid enforcement certificate (R2)`);
-    else if (officer.conflicted) problems.push(`${officer.name}: 与检查对象有利害关系，应回避 / has a declared conflict with the entity (R10)`);
-  }
+  const problems = distinct.flatMap((id) => officerUnfitness(officers, id) ?? []);
   if (problems.length > 0) {
     throw new DomainError('invalid', problems.join('; '), problems.map((message) => ({ field, message })));
   }

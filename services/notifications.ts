@@ -2,15 +2,8 @@
 import type { Db } from '../db/client';
 import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/inspectionCase';
+import type { NotificationView } from '../domain/notification';
 
-export interface NotificationView {
-  id: string;
-  kind: string;
-  caseId: string | null;
-  message: string;
-  createdAt: string;
-  readAt: string | null;
-}
 
 /**
  * The inboxes a person reads: their own, and their office's shared one (role:coordinator, role:leadership).

@@ -4,6 +4,7 @@ import { h } from '../dom';
 import { bilingual, formatDate, formatDateTime, nextStepLabel, tr } from '../i18n';
 import { rerender } from '../router';
 import { showProblem, statusBadge, table } from '../ui';
+import type { NotificationView } from '../../../domain/notification';
 import type { CaseRow } from './cases';
 
 const openStatuses = ['awaiting_inspection', 'under_review', 'awaiting_rectification_order', 'rectifying', 'awaiting_revisit', 'awaiting_disposition', 'publishing'];
@@ -19,7 +20,7 @@ export async function workbenchPage(): Promise<Node> {
   const me = session()!.me;
   const [cases, notifications] = await Promise.all([
     get<{ items: CaseRow[] }>(`/cases${query({ officerId: me.officerId ?? undefined, pageSize: 200 })}`),
-    get<{ items: Notification[]; unreadCount: number }>('/me/notifications?limit=30'),
+    get<{ items: NotificationView[]; unreadCount: number }>('/me/notifications?limit=30'),
   ]);
   const open = cases.items
     .filter((row) => openStatuses.includes(row.status))
@@ -49,17 +50,8 @@ export async function workbenchPage(): Promise<Node> {
   );
 }
 
-interface Notification {
-  id: string;
-  kind: string;
-  caseId: string | null;
-  message: string;
-  createdAt: string;
-  readAt: string | null;
-}
-
 /** Unread notices stand out and can be marked read one by one or all at once. */
-function notificationList({ items, unreadCount }: { items: Notification[]; unreadCount: number }): Node {
+function notificationList({ items, unreadCount }: { items: NotificationView[]; unreadCount: number }): Node {
   const problems = h('div');
   const markRead = (body: { ids: string[] } | { all: true }) => async () => {
     try {
