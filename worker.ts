@@ -45,6 +45,20 @@ export function installWorkerLogging(logLevel: string, metricsPort?: number): vo
   });
 }
 
+/**
+ * The old-space limit this process runs with, in the terms of the setting that gave it: `--max-old-space-size`
+ * (WORKER_HEAP_LIMIT_MB under `npm start`, or NODE_OPTIONS), else Node's own default. V8's whole-heap figure
+ * (`heap_size_limit`) is larger by the young generation, so it is given apart.
+ */
+function heapLimit() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const given = flags.map((flag) => /^--max-old-space-size=(\d+)$/.exec(flag)?.[1]).filter(Boolean).at(-1);
+  const v8HeapSizeLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  return given
+    ? { heapLimitMb: Number(given), heapLimitFrom: '--max-old-space-size', v8HeapSizeLimitMb }
+    : { heapLimitMb: v8HeapSizeLimitMb, heapLimitFrom: 'node default', v8HeapSizeLimitMb };
+}
+
 async function main(): Promise<void> {
   const config = loadConnectedConfig();
   installWorkerLogging(config.LOG_LEVEL, config.WORKER_METRICS_PORT);
@@ -65,9 +79,7 @@ async function main(): Promise<void> {
         : undefined,
     notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL,
   });
-  // The heap limit comes from the command line (WORKER_HEAP_LIMIT_MB under `npm start`): say which one applies.
-  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, heapLimitMb });
+  logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, ...heapLimit() });
   // The worker stops itself on SIGINT/SIGTERM after finishing the tasks in hand.
   await worker.run();
   await connection.close();

@@ -4,8 +4,9 @@
 //
 //   npm run bench:cases -- --cases 10000 --clients 50
 //
-// Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL) and its
-// own in-memory Temporal dev server, worker process and API process.
+// Uses BENCH_DATABASE_URL (a server where it may create a database) or else the embedded PostgreSQL that `npm start`
+// runs, started for the run (bench/postgres.ts), and its own in-memory Temporal dev server, worker process and API
+// process. The figures name the PostgreSQL server they came from.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -21,6 +22,7 @@ import { connectClient, waitForWorker } from '../infra/temporalConnection';
 import { startRole, type RoleName } from '../infra/roles';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 import { usccCheckCharacter } from '../domain/uscc';
+import { benchDatabaseServer } from './postgres';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +32,6 @@ const { values } = parseArgs({
 });
 const totalCases = Number(values.cases);
 const clients = Number(values.clients);
-const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -105,6 +106,8 @@ async function pool(count: number, concurrency: number, work: (index: number) =>
 
 async function main() {
   const databaseName = `bench_cases_${Date.now()}`;
+  const server = await benchDatabaseServer();
+  const serverUrl = server.url;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database "${databaseName}"`);
@@ -243,6 +246,7 @@ async function main() {
     const cpuAfterLifecycles = cpuNow();
 
     const figures = {
+      postgres: server.description,
       cases: totalCases,
       clients,
       casesOpenedPerSecond: +(totalCases / openSeconds).toFixed(1),
@@ -264,6 +268,7 @@ async function main() {
     await temporal.stop();
     await admin.query(`drop database if exists "${databaseName}" with (force)`);
     await admin.end();
+    await server.stop();
   }
 }
 

@@ -19,8 +19,9 @@
 //   BENCH_DRAW_MARKS=1 npm run bench:draw -- --skip-naive   # also prints the timed part's bounds (µs, monotonic
 //                                                           # clock) on stderr, to cut a profiler's record to them
 //
-// Uses BENCH_DATABASE_URL (a server where it may create a database; default the local PostgreSQL); the database
-// `bench_draw_<timestamp>` it creates is dropped at the end, also on failure.
+// Uses BENCH_DATABASE_URL (a server where it may create a database) or else the embedded PostgreSQL that `npm start`
+// runs, started for the run (bench/postgres.ts); the database `bench_draw_<timestamp>` it creates is dropped at the
+// end, also on failure. The figures name the server.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
@@ -66,7 +67,6 @@ const teamSize = Number(values['team-size']);
 const naiveSample = Math.min(Number(values['naive-sample']), targetCount);
 const naiveBudgetMs = Number(values['naive-budget']) * 1000;
 const scanConnections = Math.max(1, Number(values['scan-connections']));
-const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const INSPECTION_DATE = '2026-11-25';
 const TARGETS = { totalMs: 3000, speedUp: 5, peakRssMb: 500 };
@@ -1111,6 +1111,9 @@ function checkResult(result: DrawResult, snapshot: DrawSnapshot): void {
 
 async function main() {
   const databaseName = `bench_draw_${Date.now()}`;
+  // Imported here, not at the top, so that the reader's bundle of this file leaves it out (see EntityReader).
+  const server = await (await import('./postgres')).benchDatabaseServer();
+  const serverUrl = server.url;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const clients: pg.Client[] = [];
@@ -1205,6 +1208,7 @@ async function main() {
     const speedUp = naive === undefined ? NaN : naive.totalMs / totalMs;
 
     const figures = {
+      postgres: server.description,
       machine: { cpus: availableParallelism(), loadAverage1mBeforeDraw: +loadBefore.toFixed(2) },
       directory: {
         entities: Number(counts.entities),
@@ -1254,6 +1258,7 @@ async function main() {
     for (const client of clients) await client.end().catch(() => undefined);
     await admin.query(`drop database if exists "${databaseName}" with (force)`);
     await admin.end();
+    await server.stop();
   }
 }
 

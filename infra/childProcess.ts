@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import net from 'node:net';
 
-const liveChildren = new Set<ChildProcess>();
+const liveChildren = new Map<ChildProcess, NodeJS.Signals>();
 process.once('exit', () => {
-  for (const child of liveChildren) child.kill('SIGKILL');
+  for (const [child, signal] of liveChildren) child.kill(signal);
 });
 
 export interface ManagedProcess {
@@ -24,15 +24,35 @@ export interface StartOptions extends SpawnOptions {
   logFile?: string;
   /** Echo output to this process's stdout/stderr with a prefix. */
   echo?: boolean;
+  /** The signal that asks the process to stop cleanly (SIGTERM unless it understands another better). */
+  stopSignal?: NodeJS.Signals;
+}
+
+/**
+ * Takes the child down if this process dies without stopping it (SIGKILL, an out-of-memory kill, a crash): a
+ * shell that polls our pid, then sends the stop signal, then SIGKILL to the child's group if it lingers. An
+ * interrupted test run or `npm start` leaves no server behind holding its port.
+ */
+function watchOver(child: ChildProcess, stopSignal: NodeJS.Signals): void {
+  if (!child.pid || process.platform === 'win32') return;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
+kill -${stopSignal.replace(/^SIG/, '')} ${child.pid} 2>/dev/null || exit 0
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 ${child.pid} 2>/dev/null || exit 0; sleep 1; done
+kill -KILL -${child.pid} 2>/dev/null`;
+  const watchdog = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  child.once('exit', () => watchdog.kill('SIGKILL'));
 }
 
 export function startProcess(name: string, command: string, args: string[], options: StartOptions = {}): ManagedProcess {
-  const { logFile, echo, ...spawnOptions } = options;
+  const { logFile, echo, stopSignal = 'SIGTERM', ...spawnOptions } = options;
   // Each child gets its own process group, so a terminal's Ctrl-C reaches only the parent, which then stops
-  // the children in order; if the parent dies anyway, the exit hook below takes the children with it.
+  // the children in order; if the parent exits anyway, the exit hook above takes the children with it, and if it
+  // is killed outright, the watchdog does.
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...spawnOptions });
-  liveChildren.add(child);
+  liveChildren.set(child, stopSignal);
   child.once('exit', () => liveChildren.delete(child));
+  watchOver(child, stopSignal);
   const lines: string[] = [];
   const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
   let exitedAlready = false;
@@ -60,7 +80,7 @@ export function startProcess(name: string, command: string, args: string[], opti
     async stop(timeoutMs = 10_000) {
       if (this.exited()) return;
       const exit = once(child, 'exit');
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       await exit;
       clearTimeout(timer);

