@@ -1,6 +1,7 @@
 // The HTTP application: parse, call, answer. Everything it needs comes in as dependencies.
 import { randomUUID } from 'node:crypto';
-import express from 'express';
+import { createServer, type Server } from 'node:http';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { ApiConfig } from '../config';
@@ -11,7 +12,7 @@ import { LoginThrottle } from '../services/auth';
 import type { ApiDependencies } from './context';
 import { mount, openApiDocument } from './http';
 import { Metrics } from './metrics';
-import { errorMiddleware, notFoundMiddleware } from './problems';
+import { answerMalformedRequest, errorMiddleware, notFoundMiddleware } from './problems';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { dashboardRoutes } from './routes/dashboard';
@@ -68,7 +69,14 @@ export function apiRoutes(dependencies: ApiDependencies) {
   ];
 }
 
-export function createApp(dependencies: ApiDependencies) {
+/** The API on a port, as `npm run api` and the tests serve it. */
+export function listenApi(app: Express, port: number, host: string): Server {
+  const server = createServer(app);
+  server.on('clientError', answerMalformedRequest);
+  return server.listen(port, host);
+}
+
+export function createApp(dependencies: ApiDependencies): Express {
   const routes = apiRoutes(dependencies);
   const app = express();
   app.disable('x-powered-by');

@@ -14,7 +14,10 @@ type AnyObject = z.ZodType<Record<string, unknown>>;
 
 export interface ResponseSpec {
   description: string;
+  /** The JSON body of a success; an error's body is always the problem (api/problems.ts). */
   schema?: z.ZodType;
+  /** A body that is not JSON (a file, metrics text): its media types. */
+  mediaTypes?: string[];
 }
 
 export interface RouteInput<P, Q, B> {
@@ -38,6 +41,20 @@ export const pageQuery = (maxPageSize: number) => ({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(maxPageSize).default(50),
 });
+
+/** For routes that start, update or ask a workflow: while Temporal is unreachable they cannot be done. */
+export const workflowUnavailable: Record<number, ResponseSpec> = {
+  503: { description: '工作流服务暂不可用，请稍后重试 / the workflow service is unavailable: try again later' },
+};
+
+/** A page of a list as every list answers it (db/paged.ts), described from the schema of its items. */
+export const pageOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({
+    total: z.int().min(0),
+    page: z.int().min(1),
+    pageSize: z.int().min(1),
+    items: z.array(item),
+  });
 
 /** Who may call a route (R18): anyone, anyone signed in, or holders of one of the roles. */
 export type Access = 'public' | 'authenticated' | Role[];
@@ -79,18 +96,54 @@ export function route<
   return spec as unknown as Route;
 }
 
-/** Thrown when a request does not match its route's schemas; the error middleware answers 422 or 400. */
+type Location = 'params' | 'query' | 'body';
+type Issue = Pick<z.core.$ZodIssue, 'path' | 'message'>;
+
+/**
+ * Thrown when a request does not match its route's schemas; the error middleware answers 422 for a body, 400 for
+ * parameters — and 422 wherever the text itself cannot be taken (`unsafeText`).
+ */
 export class RequestValidationError extends Error {
   override name = 'RequestValidationError';
   constructor(
-    readonly location: 'params' | 'query' | 'body',
-    readonly issues: z.core.$ZodIssue[],
+    readonly location: Location,
+    readonly issues: Issue[],
+    readonly unsafeText = false,
   ) {
     super(`invalid ${location}`);
   }
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, location: 'params' | 'query' | 'body'): T {
+/** NUL, which PostgreSQL cannot store in text, and UTF-16 surrogates without their pair, which no one typed. */
+const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Deeper than any request of this API nests; bounds the walk below and the schemas after it. */
+const MAX_DEPTH = 32;
+
+/** Every string of a parsed request, keys included, checked before any schema or handler sees it. */
+function unsafeTextIssues(value: unknown): Issue[] {
+  const issues: Issue[] = [];
+  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value, path: [] }];
+  while (stack.length > 0 && issues.length < 20) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current === 'string') {
+      if (UNSAFE_TEXT.test(current)) issues.push({ path, message: '含空字符（NUL）或不成对的代理项，无法保存 / contains a NUL character or an unpaired surrogate' });
+    } else if (current !== null && typeof current === 'object') {
+      if (path.length >= MAX_DEPTH) {
+        issues.push({ path, message: `嵌套超过 ${MAX_DEPTH} 层 / nested deeper than ${MAX_DEPTH} levels` });
+        continue;
+      }
+      for (const [key, child] of Object.entries(current)) {
+        if (UNSAFE_TEXT.test(key)) issues.push({ path: [...path, key], message: '字段名含空字符或不成对的代理项 / the key contains a NUL character or an unpaired surrogate' });
+        else stack.push({ value: child, path: [...path, Array.isArray(current) ? Number(key) : key] });
+      }
+    }
+  }
+  return issues;
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, location: Location): T {
+  const unsafe = unsafeTextIssues(value);
+  if (unsafe.length > 0) throw new RequestValidationError(location, unsafe, true);
   if (!schema) return (location === 'body' ? undefined : {}) as T;
   const result = schema.safeParse(value);
   if (!result.success) throw new RequestValidationError(location, result.error.issues);
@@ -143,6 +196,11 @@ async function idempotent(db: Db, req: Request, res: Response, run: () => Promis
   }
   try {
     const reply = await run();
+    if (res.headersSent) {
+      // The route streamed its answer (a file): nothing to replay, so a retry makes it again.
+      await db.idempotencyRecord.delete({ where });
+      return reply;
+    }
     await db.idempotencyRecord.update({
       where,
       data: { status: reply.status, body: reply.body === undefined ? Prisma.JsonNull : (JSON.parse(JSON.stringify(reply.body)) as Prisma.InputJsonValue) },
@@ -184,22 +242,71 @@ export function mount(router: Router, routes: Route[], db: Db): void {
   }
 }
 
+/** application/problem+json as api/problems.ts sends it (RFC 9457, with the fields named and the request id). */
 const problemSchema = {
   type: 'object',
-  description: 'RFC 9457 problem details',
+  description: 'RFC 9457 problem details / 问题详情',
   properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
+    type: { type: 'string', format: 'uri', description: 'stable problem type' },
+    title: { type: 'string', description: '中文 / English' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string' },
+    instance: { type: 'string', description: 'the request path' },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      description: 'the fields at fault: `body.x`, `query.y`, `params.id`, `header.z`',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+        required: ['field', 'message'],
+        additionalProperties: false,
+      },
     },
     requestId: { type: 'string' },
   },
-  required: ['type', 'title', 'status'],
+  required: ['type', 'title', 'status', 'instance', 'requestId'],
+  additionalProperties: false,
 };
+
+/**
+ * The errors any route of this shape can answer, whatever its handler does: the edge's checks (token, roles,
+ * rate limit, body type and size, parameters) and the idempotency guard of POSTs. A route's own declaration of
+ * the same status wins, for its more specific description.
+ */
+function edgeResponses(definition: Route): Record<number, string> {
+  const hasBody = definition.body !== undefined;
+  const post = definition.method === 'post';
+  const responses: Record<number, string> = {};
+  if (definition.params || definition.query || post) responses[400] = '参数或请求体格式错误 / malformed parameters, query or body';
+  responses[401] = '未登录、令牌无效或已过期 / not signed in, or the token is invalid or expired';
+  if (Array.isArray(definition.access)) responses[403] = '角色不允许 / the caller\'s roles do not allow this';
+  if (definition.params) responses[404] = '记录不存在 / no such record';
+  if (post) responses[409] = '相同请求（Idempotency-Key）正在处理 / the same request is still being processed';
+  // Any POST may come with a body, which the edge reads (and refuses) before the route is known.
+  if (post) {
+    responses[413] = '请求体过大 / the body is too large';
+    responses[415] = '请求体须为 UTF-8 的 application/json / the body must be application/json in UTF-8';
+  }
+  const unprocessable = [
+    ...(hasBody ? ['字段无效，见 `errors` / invalid fields, named in `errors`'] : []),
+    ...(definition.params || definition.query ? ['参数含空字符或不成对的代理项 / a parameter with a NUL character or an unpaired surrogate'] : []),
+    ...(post ? ['Idempotency-Key 无效或已用于其他请求 / the Idempotency-Key is invalid or was used for another request'] : []),
+  ];
+  if (unprocessable.length > 0) responses[422] = unprocessable.join('; ');
+  responses[429] = '请求过于频繁（见 Retry-After）/ too many requests (see Retry-After)';
+  responses[431] = '请求头或地址过长 / the request headers or URL are too large';
+  return responses;
+}
+
+function describedResponse(status: number, spec: ResponseSpec) {
+  if (status >= 400 && !spec.schema) {
+    return { description: spec.description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  }
+  if (spec.mediaTypes) {
+    return { description: spec.description, content: Object.fromEntries(spec.mediaTypes.map((type) => [type, { schema: { type: 'string' } }])) };
+  }
+  return { description: spec.description, ...(spec.schema ? { content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } } : {}) };
+}
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -224,22 +331,15 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
   const paths: Record<string, Record<string, unknown>> = {};
   for (const definition of routes) {
     const openApiPath = definition.path.replace(/:(\w+)/g, '{$1}');
-    const responses: Record<string, unknown> = {};
-    for (const [status, spec] of Object.entries(definition.responses)) {
-      const isProblem = Number(status) >= 400;
-      responses[status] = {
-        description: spec.description,
-        ...(spec.schema || isProblem
-          ? {
-              content: {
-                [isProblem ? 'application/problem+json' : 'application/json']: {
-                  schema: spec.schema ? jsonSchema(spec.schema, 'output') : problemSchema,
-                },
-              },
-            }
-          : {}),
-      };
-    }
+    const declared: Record<number, ResponseSpec> = {
+      ...Object.fromEntries(Object.entries(edgeResponses(definition)).map(([status, description]) => [status, { description }])),
+      ...definition.responses,
+    };
+    const responses = Object.fromEntries(
+      Object.entries(declared)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([status, spec]) => [status, describedResponse(Number(status), spec)]),
+    );
     paths[openApiPath] ??= {};
     paths[openApiPath][definition.method] = {
       summary: definition.summary,
@@ -265,6 +365,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
     info,
     paths,
     components: {
+      schemas: { Problem: problemSchema },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },

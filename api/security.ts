@@ -1,5 +1,6 @@
 // Cross-cutting protections: who is calling, which origins may call from a browser, what bodies are accepted,
 // and how fast anonymous callers may go.
+import contentType from 'content-type';
 import type { RequestHandler } from 'express';
 import { DomainError } from '../domain/errors';
 import { authenticate } from '../services/auth';
@@ -34,13 +35,20 @@ export function cors(origins: string[]): RequestHandler {
   };
 }
 
-/** A body must be JSON: anything else is refused before it is read. */
+/** A body must be JSON in UTF-8 (RFC 8259): anything else is refused before it is read. */
 export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
-  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-    next(Object.assign(new DomainError('invalid', '请求体须为 application/json / the body must be application/json'), { status: 415 }));
-    return;
+  if (!hasBody) return next();
+  const unsupported = (message: string) =>
+    next(Object.assign(new DomainError('invalid', message, [{ field: 'header.content-type', message }]), { status: 415 }));
+  if (!req.is(['application/json', 'application/*+json'])) return unsupported('请求体须为 application/json / the body must be application/json');
+  let charset: string | undefined;
+  try {
+    charset = contentType.parse(req.header('content-type') ?? '').parameters.charset;
+  } catch {
+    return unsupported('Content-Type 无法解析 / the Content-Type header cannot be parsed');
   }
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return unsupported('请求体须为 UTF-8 编码 / the body must be encoded in UTF-8');
   next();
 };
 

@@ -5,7 +5,7 @@ import { exitOnStartupError, loadApiConfig } from '../config';
 import { assertDatabaseReachable, createDb } from '../db/client';
 import { connectClient } from '../infra/temporalConnection';
 import { logger } from '../infra/logger';
-import { apiDependenciesFrom, createApp } from './app';
+import { apiDependenciesFrom, createApp, listenApi } from './app';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const temporal = await connectClient(config);
   const app = createApp(apiDependenciesFrom(config, db, temporal));
-  const server = app.listen(config.API_PORT, config.API_HOST);
+  const server = listenApi(app, config.API_PORT, config.API_HOST);
   await Promise.race([
     once(server, 'listening'),
     once(server, 'error').then(([error]) => {

@@ -6,7 +6,7 @@ import { searchAttributes } from '../config/temporal';
 import type { Db } from '../db/client';
 import { paged } from '../db/paged';
 import { prepared } from '../db/prepared';
-import type { CaseDetail } from '../domain/caseDetail';
+import type { CaseDetail, CaseSummary } from '../domain/caseDetail';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseOrigin, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
 import { yearBounds } from '../domain/oversight';
@@ -185,10 +185,10 @@ interface CaseDocument {
   escalationLevel: number;
   publishedAt: string | null;
   creditPushedAt: string | null;
-  entity: { id: string; uscc: string; name: string; legalStatus: string };
+  entity: CaseDetail['entity'];
   events: Array<{ kind: string; actor: string; reason: string | null; at: string; data: Prisma.JsonValue }>;
   records: Array<{ kind: string; recordedBy: string; recordedAt: string; data: Prisma.JsonValue }>;
-  dispositions: Array<{ id: string; kind: string; status: string; details: Prisma.JsonValue; recordedBy: string; recordedAt: string }>;
+  dispositions: Array<Omit<CaseDetail['dispositions'][number], 'details'> & { details: Prisma.JsonValue }>;
   publication: { publishedAt: string; content: Prisma.JsonValue } | null;
   officers: Array<{ id: string; name: string; unit: string | null }>;
   users: Array<{ id: string; displayName: string }>;
@@ -249,7 +249,7 @@ export async function readCase(
   { db, temporal }: Pick<CaseServices, 'db' | 'temporal'>,
   caseId: string,
   { live = false } = {},
-): Promise<CaseDetail<CaseState>> {
+): Promise<CaseDetail> {
   const row = await loadCaseDocument(db, caseId);
   if (!row) throw new DomainError('not_found', `案件不存在 / no case ${caseId}`);
 
@@ -293,7 +293,7 @@ export async function readCase(
     records: row.records.map((record) => ({ kind: record.kind, recordedBy: record.recordedBy, recordedAt: isoOf(record.recordedAt), data: record.data })),
     dispositions: row.dispositions.map((disposition) => ({ ...disposition, recordedAt: isoOf(disposition.recordedAt) })),
     publication: row.publication ? { publishedAt: isoOf(row.publication.publishedAt), content: row.publication.content } : null,
-    workflow: { id: row.workflowId, status: executionStatus, state: liveState },
+    workflow: { id: row.workflowId, status: executionStatus, state: liveState as unknown as Record<string, unknown> | null },
   };
 }
 
@@ -386,9 +386,9 @@ export async function listCases(db: Db, filter: CaseFilter, now = new Date()) {
           ...window,
         }),
     },
-    (row) => ({
+    (row): CaseSummary => ({
       id: row.id,
-      status: row.status,
+      status: row.status as CaseStatus,
       origin: row.origin,
       planId: row.planId,
       team: row.team,

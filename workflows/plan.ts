@@ -9,7 +9,8 @@ import type { CaseTiming } from './caseMessages';
 import { drawWorkflow, drawWorkflowId } from './draw';
 import { failureMessage } from './inspectionCase';
 
-export type PlanStatus = 'draft' | 'submitted' | 'sent_back' | 'scheduled' | 'drawn' | 'in_progress' | 'closed';
+export const planStatuses = ['draft', 'submitted', 'sent_back', 'scheduled', 'drawn', 'in_progress', 'closed'] as const;
+export type PlanStatus = (typeof planStatuses)[number];
 
 export interface PlanWorkflowInput {
   planId: string;

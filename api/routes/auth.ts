@@ -9,10 +9,20 @@ import { route } from '../http';
 import { idParams } from './entities';
 
 const tokensSchema = z.object({
-  accessToken: z.string(),
+  accessToken: z.string().meta({ description: '访问令牌（JWT）/ the access token, a JWT' }),
   tokenType: z.literal('Bearer'),
-  expiresIn: z.number().int().meta({ description: 'seconds' }),
-  refreshToken: z.string(),
+  expiresIn: z.int().min(1).meta({ description: '访问令牌有效秒数 / seconds the access token is valid' }),
+  refreshToken: z.string().meta({ description: '刷新令牌，仅可用一次 / the refresh token, good for one refresh' }),
+});
+
+const roleList = z.array(z.enum(roles));
+
+const userSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: roleList,
+  officerId: z.uuid().nullable().meta({ description: '关联的执法人员 / the officer directory entry of an officer\'s user' }),
 });
 
 const credentials = z.strictObject({
@@ -31,9 +41,9 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       audit: false,
       body: credentials,
       responses: {
-        200: { description: 'signed in', schema: tokensSchema },
-        401: { description: 'wrong user name or password' },
-        429: { description: 'too many failed sign-ins' },
+        200: { description: '已登录 / signed in', schema: tokensSchema },
+        401: { description: '用户名或密码错误 / wrong user name or password' },
+        429: { description: '登录失败次数过多或请求过于频繁（见 Retry-After）/ too many failed sign-ins, or too many requests (see Retry-After)' },
       },
       async handler({ body, req }) {
         try {
@@ -55,7 +65,10 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       access: 'public',
       audit: false,
       body: z.strictObject({ refreshToken: z.string().min(1).max(500) }),
-      responses: { 200: { description: 'new tokens', schema: tokensSchema }, 401: { description: 'invalid, expired or revoked' } },
+      responses: {
+        200: { description: '新令牌；原刷新令牌失效 / new tokens; the old refresh token stops working', schema: tokensSchema },
+        401: { description: '刷新令牌无效、过期或已注销 / the refresh token is invalid, expired or revoked' },
+      },
       async handler({ body }) {
         const { sessionId: _sessionId, ...answer } = await refresh(db, auth, body.refreshToken);
         return { status: 200, body: answer };
@@ -67,7 +80,7 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       summary: '退出登录（注销本会话）/ Sign out: revoke this session',
       tags: ['auth'],
       access: 'authenticated',
-      responses: { 204: { description: 'the session is revoked' } },
+      responses: { 204: { description: '会话已注销 / the session is revoked' } },
       async handler({ req }) {
         const principal = principalOf(req);
         if (principal.sessionId) await revokeSession(db, principal.sessionId);
@@ -80,7 +93,17 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       summary: '当前用户 / Who I am',
       tags: ['auth'],
       access: 'authenticated',
-      responses: { 200: { description: 'the signed-in principal' } },
+      responses: {
+        200: {
+          description: '当前登录者 / the signed-in principal',
+          schema: z.object({
+            kind: z.enum(['user', 'service']).meta({ description: '用户或服务账号（API 密钥）/ a user, or a service account (API key)' }),
+            id: z.string().meta({ description: '用户 id，或 `service:名称` / the user id, or `service:<name>`' }),
+            roles: roleList,
+            officerId: z.uuid().nullable(),
+          }),
+        },
+      },
       async handler({ req }) {
         const { kind, id, roles: held, officerId } = principalOf(req);
         return { status: 200, body: { kind, id, roles: held, officerId } };
@@ -99,7 +122,11 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
         roles: z.array(z.enum(roles)).min(1),
         officerId: z.uuid().optional(),
       }),
-      responses: { 201: { description: 'created' }, 409: { description: 'user name taken' }, 422: { description: 'invalid fields' } },
+      responses: {
+        201: { description: '已创建 / created', schema: userSchema },
+        409: { description: '用户名已存在，或该执法人员已有用户 / the user name is taken, or the officer already has a user' },
+        422: { description: '字段无效，或执法人员用户未关联执法人员 / invalid fields, or an officer user without an officer' },
+      },
       async handler({ body }) {
         if (body.roles.includes('officer') && !body.officerId) {
           throw new DomainError('invalid', '执法人员用户须关联执法人员名录 / an officer user must be linked to the officer directory', [
@@ -116,7 +143,12 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       tags: ['auth'],
       access: ['leadership'],
       params: idParams,
-      responses: { 200: { description: 'how many sessions were revoked' } },
+      responses: {
+        200: {
+          description: '注销的会话数 / how many sessions were revoked',
+          schema: z.object({ id: z.uuid(), revoked: z.int().min(0).meta({ description: '注销的会话数；未知用户为 0 / sessions revoked; 0 for an unknown user' }) }),
+        },
+      },
       async handler({ params }) {
         const { count } = await db.session.updateMany({ where: { userId: params.id, revokedAt: null }, data: { revokedAt: new Date() } });
         return { status: 200, body: { id: params.id, revoked: count } };
@@ -129,7 +161,17 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       tags: ['auth'],
       access: ['leadership'],
       body: z.strictObject({ name: z.string().trim().regex(/^[\w.-]{3,50}$/), roles: z.array(z.enum(roles)).min(1) }),
-      responses: { 201: { description: 'the key, shown only now' } },
+      responses: {
+        201: {
+          description: '密钥，仅此一次显示 / the key, shown only now',
+          schema: z.object({
+            id: z.uuid(),
+            name: z.string(),
+            roles: roleList,
+            key: z.string().meta({ description: '放在 X-API-Key 请求头中；不再显示 / send it as the X-API-Key header; it is not shown again' }),
+          }),
+        },
+      },
       async handler({ body }) {
         return { status: 201, body: await createApiKey(db, body.name, body.roles) };
       },
@@ -141,7 +183,7 @@ export function authRoutes({ db, auth, throttle }: ApiDependencies) {
       tags: ['auth'],
       access: ['leadership'],
       params: idParams,
-      responses: { 204: { description: 'revoked' }, 404: { description: 'no active key' } },
+      responses: { 204: { description: '已吊销 / revoked' }, 404: { description: '没有该有效密钥 / no such active key' } },
       async handler({ params }) {
         await revokeApiKey(db, params.id);
         return { status: 204 };

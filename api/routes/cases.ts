@@ -16,7 +16,8 @@ import * as messages from '../../workflows/caseMessages';
 import { DomainError } from '../../domain/errors';
 import type { Role } from '../../domain/inspectionCase';
 import { actorOf, principalOf, seesOnlyOwnCases, type ApiDependencies } from '../context';
-import { pageQuery, route, type Route } from '../http';
+import { pageOf, pageQuery, route, workflowUnavailable, type Route } from '../http';
+import { caseDetailSchema, caseSummarySchema } from '../../domain/caseDetail';
 import { idParams } from './entities';
 
 const required = { error: '必填 / required' };
@@ -90,41 +91,6 @@ const dispositionSchema = z.strictObject({
 const recusalSchema = z.strictObject({ relation: text(200), note: text(1000).optional() });
 const cancelSchema = z.strictObject({ reason });
 
-const caseSchema = z.object({
-  id: z.uuid(),
-  status: z.enum(caseStatuses),
-  origin: z.enum(caseOrigins),
-  originReason: z.string().nullable(),
-  team: z.array(z.string()),
-  teamMembers: z.array(z.object({ id: z.string(), name: z.string(), unit: z.string().nullable() })).optional(),
-  actorNames: z.record(z.string(), z.string()).optional().meta({ description: '办理人姓名 / the names of those who acted, by id' }),
-  openedBy: z.string(),
-  openedAt: z.iso.datetime(),
-  closedAt: z.iso.datetime().nullable(),
-  resultCategory: z.string().nullable(),
-  inspectionDueAt: z.iso.datetime().nullable().meta({ description: '抽查计划期末：须于此前完成检查 / a drawn case is to be inspected by the end of its plan\'s period' }),
-  rectificationDeadline: z.iso.datetime().nullable(),
-  revisitDueAt: z.iso.datetime().nullable(),
-  escalationLevel: z.number().int(),
-  entity: z.object({ id: z.uuid(), uscc: z.string(), name: z.string() }),
-  timeline: z.array(z.object({ kind: z.string(), actor: z.string(), reason: z.string().nullable(), at: z.iso.datetime() })),
-  workflow: z.object({
-    id: z.string(),
-    status: z.string().meta({
-      description:
-        "execution status: without ?live, the one the recorded case status implies (RUNNING until closed, cancelled or ended, then COMPLETED); with ?live=true, Temporal's own (RUNNING, COMPLETED, FAILED, TERMINATED…)",
-    }),
-    state: z.record(z.string(), z.unknown()).nullable().meta({ description: "with ?live=true, the running workflow's own state; else null" }),
-  }),
-});
-
-const caseListSchema = z.object({
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  items: z.array(z.object({ id: z.uuid(), status: z.string(), entity: z.object({ id: z.uuid(), uscc: z.string(), name: z.string() }) })),
-});
-
 const listQuery = z.strictObject({
   status: z.enum(caseStatuses).optional(),
   planId: z.string().max(100).optional(),
@@ -148,11 +114,12 @@ const listQuery = z.strictObject({
 }).refine((query) => !query.itemResult || query.itemCode, { path: ['itemResult'], message: '须同时指定 itemCode / needs itemCode' });
 
 const actionResponses = {
-  200: { description: 'the case after the action', schema: caseSchema },
-  403: { description: 'not allowed for this actor' },
+  200: { description: 'the case after the action', schema: caseDetailSchema },
+  403: { description: '不在本案检查组、角色不符或已申报回避 / not on the team, not this role\'s action, or a declared conflict (R10)' },
   404: { description: 'no such case' },
   409: { description: 'the case is not in a state that allows this action' },
   422: { description: 'invalid fields' },
+  ...workflowUnavailable,
 };
 
 export function caseRoutes(dependencies: ApiDependencies): Route[] {
@@ -183,9 +150,10 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
       access: ['coordinator'],
       body: openCaseSchema,
       responses: {
-        201: { description: 'the case is open and its workflow running', schema: caseSchema },
+        201: { description: 'the case is open and its workflow running', schema: caseDetailSchema },
         409: { description: 'the entity is not operating' },
         422: { description: 'invalid fields, or a team that breaks R2/R9/R10' },
+        ...workflowUnavailable,
       },
       async handler({ body, req }) {
         const opened = await openNonRandomCase(dependencies, { ...body, actor: actorOf(req) });
@@ -199,7 +167,7 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
       tags: ['cases'],
       access: ['leadership', 'coordinator', 'auditor', 'officer'],
       query: listQuery,
-      responses: { 200: { description: 'a page of cases', schema: caseListSchema }, 400: { description: 'invalid filter' } },
+      responses: { 200: { description: 'a page of cases', schema: pageOf(caseSummarySchema) }, 400: { description: 'invalid filter' } },
       async handler({ query, req }) {
         const principal = principalOf(req);
         const officerId = seesOnlyOwnCases(principal) ? (principal.officerId ?? 'none') : query.officerId;
@@ -220,7 +188,12 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
           .optional()
           .meta({ description: "also ask the running workflow for its live state (workflow.state)" }),
       }),
-      responses: { 200: { description: 'the case', schema: caseSchema }, 404: { description: 'no such case' } },
+      responses: {
+        200: { description: 'the case', schema: caseDetailSchema },
+        403: { description: '执法人员只能查看本人所在检查组的案件 / an officer reads only their own team\'s cases' },
+        404: { description: 'no such case' },
+        503: { description: '?live=true 时工作流服务不可用 / with ?live=true: the workflow service is unavailable' },
+      },
       async handler({ params, query, req }) {
         const found = await readCase(dependencies, params.id, { live: query.live ?? false });
         const principal = principalOf(req);
@@ -268,11 +241,12 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
         note: text(2000).optional().meta({ description: '决定文号、对方反馈的处理结果等 / the decision number, the recipient\'s outcome' }),
       }),
       responses: {
-        200: { description: 'the case, with the disposition at its new status and the step on its timeline', schema: caseSchema },
+        200: { description: 'the case, with the disposition at its new status and the step on its timeline', schema: caseDetailSchema },
         403: { description: 'not on the team, or a declared conflict (R10)' },
         404: { description: 'no such case or disposition' },
         409: { description: 'not the next step of this disposition' },
         422: { description: 'invalid fields, or a decision or answer without its note' },
+        ...workflowUnavailable,
       },
       async handler({ params, body, req }) {
         await progressDisposition(dependencies, { caseId: params.id, dispositionId: params.dispositionId, ...body, actor: actorOf(req), at: new Date() });

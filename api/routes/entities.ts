@@ -5,7 +5,7 @@ import { riskFlags } from '../../domain/draw';
 import { blacklistEntryFields, changeLegalStatus, clearRiskFlag, entityVersion, entityWithHistory, noteRiskFlag, registerEntity } from '../../services/entities';
 import { entityDirectory } from '../../services/entityImport';
 import { actorOf, type ApiDependencies } from '../context';
-import { pageQuery, route } from '../http';
+import { pageOf, pageQuery, route } from '../http';
 import { directoryFileRoutes } from './directoryFiles';
 
 export const usccSchema = z
@@ -33,17 +33,20 @@ const newEntitySchema = z.strictObject({
   riskLevel: z.enum(['low', 'medium', 'high']).optional(),
 });
 
+const legalStatusSchema = z.enum(['operating', 'deregistered', 'revoked', 'moved_out']).meta({ description: '法律状态 / legal status: operating, deregistered, revoked, moved out' });
+
+/** An entity as it is stored, as every answer that carries one sends it. */
 export const entitySchema = z.object({
   id: z.uuid(),
-  uscc: z.string(),
+  uscc: z.string().meta({ description: '统一社会信用代码 / unified social credit code' }),
   name: z.string(),
   legalRepresentative: z.string().nullable(),
   address: z.string().nullable(),
   street: z.string().nullable(),
   category: z.string().nullable(),
-  grade: z.string().nullable(),
-  riskLevel: z.string().nullable(),
-  legalStatus: z.enum(['operating', 'deregistered', 'revoked', 'moved_out']),
+  grade: newEntitySchema.shape.grade.unwrap().nullable(),
+  riskLevel: newEntitySchema.shape.riskLevel.unwrap().nullable(),
+  legalStatus: legalStatusSchema,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -55,8 +58,36 @@ const blacklistEntrySchema = z.object({
   listedAt: z.iso.datetime(),
 });
 
+const blacklistEntries = z.array(blacklistEntrySchema).meta({ description: '严重失信主体名单记录，按列入时间 / its dishonesty blacklist entries, oldest first (R17)' });
+
+/** An entity in the directory list: the entity and its blacklist entries (R17). */
+const entityListItemSchema = entitySchema.extend({ blacklist: blacklistEntries });
+
+const statusChangeSchema = z.object({
+  id: z.uuid(),
+  entityId: z.uuid(),
+  fromStatus: legalStatusSchema,
+  toStatus: legalStatusSchema,
+  reason: z.string().nullable(),
+  changedBy: z.string().meta({ description: '变更人 / who changed it' }),
+  changedAt: z.iso.datetime(),
+});
+
+const riskFlagSchema = z.object({
+  id: z.uuid(),
+  entityId: z.uuid(),
+  flag: z.enum(riskFlags),
+  source: z.string().meta({ description: '信息来源 / where the information came from' }),
+  notedBy: z.string().meta({ description: '登记人 / who noted it' }),
+  notedAt: z.iso.datetime(),
+  clearedAt: z.iso.datetime().nullable().meta({ description: '解除时间；null 为仍有效 / when it was cleared; null while it stands' }),
+});
+
+/** The entity with its legal-status history, its risk flags (current and cleared) and its blacklist entries. */
 const entityDetailSchema = entitySchema.extend({
-  blacklist: z.array(blacklistEntrySchema).meta({ description: '严重失信主体名单记录 / its dishonesty blacklist entries (R17)' }),
+  statusChanges: z.array(statusChangeSchema).meta({ description: '法律状态变更记录，按时间 / its legal-status changes, oldest first (R1)' }),
+  riskFlags: z.array(riskFlagSchema).meta({ description: '风险标记，含已解除的，按登记时间 / its risk flags, cleared ones too, oldest first (R6)' }),
+  blacklist: blacklistEntries,
 });
 
 /** Name or credit code, as every directory search reads it: part of the name, or the whole code in any case. */
@@ -83,7 +114,11 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       access: ['coordinator'],
       params: idParams,
       body: z.strictObject({ flag: z.enum(riskFlags), source: z.string().trim().min(2).max(500).meta({ description: '信息来源，如 12345 热线、经营异常名录公告 / where it comes from' }) }),
-      responses: { 200: { description: 'the entity with its flags' }, 404: { description: 'no such entity' }, 409: { description: 'the flag is already set' } },
+      responses: {
+        200: { description: '检查对象及其历史、风险标记与失信记录 / the entity with its history, risk flags and blacklist entries', schema: entityDetailSchema },
+        404: { description: '检查对象不存在 / no such entity' },
+        409: { description: '该风险标记已存在 / the flag is already set' },
+      },
       async handler({ params, body, req }) {
         const { entity, change } = await noteRiskFlag(db, params.id, body.flag, body.source, actorOf(req).id);
         return { status: 200, body: entity, audit: change };
@@ -97,7 +132,10 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       access: ['coordinator'],
       params: idParams,
       body: z.strictObject({ flag: z.enum(riskFlags), reason: z.string().trim().min(2).max(500) }),
-      responses: { 200: { description: 'the entity with its flags' }, 404: { description: 'no such active flag' } },
+      responses: {
+        200: { description: '检查对象及其历史、风险标记与失信记录 / the entity with its history, risk flags and blacklist entries', schema: entityDetailSchema },
+        404: { description: '检查对象不存在或没有生效的该标记 / no such entity, or no active flag of this kind' },
+      },
       async handler({ params, body }) {
         const { entity, change } = await clearRiskFlag(db, params.id, body.flag);
         return { status: 200, body: entity, audit: change };
@@ -110,7 +148,7 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       tags: ['entities'],
       access: 'authenticated',
       query: listQuery,
-      responses: { 200: { description: 'a page of entities' } },
+      responses: { 200: { description: '一页检查对象，各带失信记录 / a page of entities, each with its blacklist entries', schema: pageOf(entityListItemSchema) } },
       async handler({ query }) {
         const where = {
           ...(query.q ? nameOrUscc(query.q) : {}),
@@ -144,13 +182,8 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       }),
       responses: {
         200: {
-          description: 'a page of blacklist entries, newest first',
-          schema: z.object({
-            total: z.int(),
-            page: z.int(),
-            pageSize: z.int(),
-            items: z.array(blacklistEntrySchema.extend({ entityId: z.uuid(), uscc: z.string(), name: z.string(), legalStatus: entitySchema.shape.legalStatus })),
-          }),
+          description: '一页失信名单记录，新的在前 / a page of blacklist entries, newest first',
+          schema: pageOf(blacklistEntrySchema.extend({ entityId: z.uuid(), uscc: entitySchema.shape.uscc, name: z.string(), legalStatus: entitySchema.shape.legalStatus })),
         },
       },
       async handler({ query }) {
@@ -182,9 +215,9 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       access: ['coordinator'],
       body: newEntitySchema,
       responses: {
-        201: { description: 'registered', schema: entitySchema },
-        409: { description: 'the credit code is already registered' },
-        422: { description: 'invalid fields, e.g. a wrong check character' },
+        201: { description: '已登记 / registered', schema: entitySchema },
+        409: { description: '统一社会信用代码已登记 / the credit code is already registered' },
+        422: { description: '字段无效，如校验码错误 / invalid fields, e.g. a wrong check character' },
       },
       async handler({ body }) {
         const entity = await registerEntity(db, body);
@@ -198,7 +231,10 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       tags: ['entities'],
       access: 'authenticated',
       params: idParams,
-      responses: { 200: { description: 'the entity with its history, risk flags and blacklist entries', schema: entityDetailSchema }, 404: { description: 'no such entity' } },
+      responses: {
+        200: { description: '检查对象及其历史、风险标记与失信记录 / the entity with its history, risk flags and blacklist entries', schema: entityDetailSchema },
+        404: { description: '检查对象不存在 / no such entity' },
+      },
       async handler({ params }) {
         const entity = await entityWithHistory(db, params.id);
         return { status: 200, body: entity, headers: { etag: entityVersion(entity) } };
@@ -213,9 +249,15 @@ export function entityRoutes({ db, temporal }: ApiDependencies) {
       params: idParams,
       body: z.strictObject({ legalStatus: entitySchema.shape.legalStatus, reason: z.string().trim().min(1).max(500).optional() }),
       responses: {
-        200: { description: 'the entity and the cases that end', schema: z.object({ entity: entitySchema, endedCases: z.array(z.uuid()) }) },
-        404: { description: 'no such entity' },
-        412: { description: 'If-Match names a version that is no longer current' },
+        200: {
+          description: '检查对象及随之终止的在办案件 / the entity and the open cases that end with it',
+          schema: z.object({
+            entity: entitySchema,
+            endedCases: z.array(z.uuid()).meta({ description: '终止的案件；恢复经营时为空 / the cases that end; none when it returns to operating' }),
+          }),
+        },
+        404: { description: '检查对象不存在 / no such entity' },
+        412: { description: 'If-Match 所指版本已非当前版本 / If-Match names a version that is no longer current' },
       },
       async handler({ params, body, req }) {
         const { change, ...changed } = await changeLegalStatus({ db, temporal }, params.id, body.legalStatus, req.header('if-match'), {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { writeTable } from '../../services/directoryImport';
 import { route } from '../http';
+import { contentTypes, fileMediaTypes } from './directoryFiles';
 
 const cell = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 
@@ -13,7 +14,6 @@ const exportSchema = z.strictObject({
   rows: z.array(z.array(cell).max(100)).max(100_000),
 });
 
-const contentTypes = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 export function exportRoutes() {
   return [
@@ -26,7 +26,10 @@ export function exportRoutes() {
       // Reading, not writing: nothing to audit or replay.
       audit: false,
       body: exportSchema,
-      responses: { 200: { description: 'the file' }, 422: { description: 'invalid table' } },
+      responses: {
+        200: { description: '文件 / the file', mediaTypes: fileMediaTypes },
+        422: { description: '表格无效 / invalid table' },
+      },
       async handler({ body, res }) {
         const rows = [body.columns, ...body.rows.map((row) => row.map((value) => (value === null ? '' : String(value))))];
         const file = await writeTable(body.format, body.title.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), rows);

@@ -3,7 +3,11 @@ import { databaseErrorReason } from '../../db/client';
 import type { ApiDependencies } from '../context';
 import { route } from '../http';
 
-const check = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
+const check = z.object({
+  ok: z.boolean(),
+  latencyMs: z.int().min(0),
+  error: z.string().optional().meta({ description: '不可达的原因 / why it is unreachable' }),
+});
 const healthSchema = z.object({ status: z.enum(['ok', 'degraded']), database: check, temporal: check });
 
 async function timed(
@@ -31,8 +35,8 @@ export function healthRoutes({ db, temporal }: ApiDependencies) {
       tags: ['system'],
       access: 'public',
       responses: {
-        200: { description: 'all parts reachable', schema: healthSchema },
-        503: { description: 'a part is unreachable', schema: healthSchema },
+        200: { description: '各部分均可达 / all parts reachable', schema: healthSchema },
+        503: { description: '某部分不可达 / a part is unreachable', schema: healthSchema },
       },
       async handler() {
         const [database, temporalCheck] = await Promise.all([

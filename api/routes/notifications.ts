@@ -4,12 +4,15 @@ import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
 
 const notificationSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  caseId: z.string().nullable(),
-  message: z.string(),
+  id: z.string().regex(/^[1-9]\d*$/).meta({ description: '通知编号（十进制字符串）/ the notification number, as a decimal string' }),
+  kind: z.string().meta({
+    description:
+      '如 assigned、review_due、inspection_returned、rectification_reported、deadline_reminder、revisit_due、inspection_overdue、escalation、publication_overdue / e.g. assigned, review_due, …',
+  }),
+  caseId: z.uuid().nullable(),
+  message: z.string().meta({ description: '中文 / English' }),
   createdAt: z.iso.datetime(),
-  readAt: z.iso.datetime().nullable(),
+  readAt: z.iso.datetime().nullable().meta({ description: '首次标为已读的时间；null 为未读 / when it was first marked read; null while unread' }),
 });
 
 const notificationId = z.string().regex(/^[1-9]\d{0,17}$/, '通知编号是数字 / a notification id is a number');
@@ -38,8 +41,8 @@ export function notificationRoutes({ db }: ApiDependencies) {
       }),
       responses: {
         200: {
-          description: 'newest first, with the count of unread ones',
-          schema: z.object({ items: z.array(notificationSchema), unreadCount: z.number().int() }),
+          description: '通知，新的在前，及未读数 / newest first, with the count of unread ones',
+          schema: z.object({ items: z.array(notificationSchema), unreadCount: z.int().min(0) }),
         },
       },
       async handler({ query, req }) {
@@ -55,9 +58,12 @@ export function notificationRoutes({ db }: ApiDependencies) {
       access: 'authenticated',
       body: markReadBody,
       responses: {
-        200: { description: 'how many were newly marked, and how many remain unread', schema: z.object({ marked: z.number().int(), unreadCount: z.number().int() }) },
-        404: { description: 'an id is not among your notifications; nothing was marked' },
-        422: { description: 'neither or both of ids and all' },
+        200: {
+          description: '新标为已读的条数及剩余未读数 / how many were newly marked, and how many remain unread',
+          schema: z.object({ marked: z.int().min(0), unreadCount: z.int().min(0) }),
+        },
+        404: { description: '某编号不是您的通知，未作任何标记 / an id is not among your notifications; nothing was marked' },
+        422: { description: 'ids 与 all 须给且只给其一 / neither or both of ids and all' },
       },
       async handler({ body, req }) {
         const which = body.ids ? { ids: body.ids } : { all: true as const };

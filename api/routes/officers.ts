@@ -7,7 +7,7 @@ import { officerDirectory } from '../../services/officerImport';
 import { changeCertificate, moveOfficer } from '../../services/officers';
 import { recuseFromOpenCases } from '../../services/recusals';
 import { actorOf, principalOf, type ApiDependencies } from '../context';
-import { pageQuery, route } from '../http';
+import { pageOf, pageQuery, route } from '../http';
 import { directoryFileRoutes } from './directoryFiles';
 import { idParams } from './entities';
 
@@ -30,24 +30,64 @@ export const newOfficerSchema = z.strictObject({
   specialties: z.array(text(50)).max(20).default([]),
 });
 
+/** An officer as stored, as every answer that carries one sends it. */
 const officerSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   unit: z.string().nullable(),
   affiliation: z.string().nullable(),
   post: z.string().nullable(),
+  gender: newOfficerSchema.shape.gender.unwrap().nullable(),
   certificateNumber: z.string(),
-  certificateValidUntil: z.string(),
+  certificateValidFrom: z.iso.datetime().nullable().meta({ description: '执法证有效期起（当日 00:00 UTC）/ the certificate\'s first day, as midnight UTC' }),
+  certificateValidUntil: z.iso.date().meta({ description: '执法证有效期至 / the certificate\'s last day' }),
   certificateWithdrawn: z.boolean(),
   specialties: z.array(z.string()),
   active: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
 });
 
-const conflictSchema = z.strictObject({
+const postingSchema = z.object({
+  id: z.uuid(),
+  officerId: z.uuid(),
+  fromUnit: z.string().nullable(),
+  toUnit: z.string().nullable(),
+  fromPost: z.string().nullable(),
+  toPost: z.string().nullable(),
+  fromAffiliation: z.string().nullable(),
+  toAffiliation: z.string().nullable(),
+  reason: z.string().nullable(),
+  changedBy: z.string().meta({ description: '调整人 / who made the change' }),
+  changedAt: z.iso.datetime(),
+});
+
+/** An officer with their recorded moves between units, posts and affiliations (R2). */
+const officerDetailSchema = officerSchema.extend({
+  postings: z.array(postingSchema).meta({ description: '单位、岗位、人员归属调整记录，按时间 / their moves, oldest first (R2)' }),
+});
+
+const newConflictSchema = z.strictObject({
   officerId: z.uuid(),
   entityId: z.uuid(),
   relation: z.enum(['relative', 'former_employer', 'shareholding', 'other']),
   note: text(500).optional(),
+});
+
+const declaredConflictSchema = z.object({
+  id: z.uuid(),
+  officerId: z.uuid(),
+  entityId: z.uuid(),
+  relation: newConflictSchema.shape.relation,
+  note: z.string().nullable(),
+  declaredBy: z.string().meta({ description: '申报人 / who declared it' }),
+  declaredAt: z.iso.datetime(),
+  recusals: z
+    .object({
+      recused: z.array(z.object({ caseId: z.uuid(), replacedBy: z.uuid().nullable().meta({ description: '替换人员；null 为未补人 / the officer who replaced them, if any' }) })),
+      refused: z.array(z.object({ caseId: z.uuid(), reason: z.string() })).meta({ description: '未能退出的案件，须由办公室处理 / cases the officer could not be taken off: the office must act on them' }),
+    })
+    .meta({ description: '该人员退出的该主体在办案件 / the entity\'s open cases the officer was taken off (R10)' }),
 });
 
 export function officerRoutes(dependencies: ApiDependencies) {
@@ -68,7 +108,11 @@ export function officerRoutes(dependencies: ApiDependencies) {
       tags: ['officers'],
       access: ['coordinator'],
       body: newOfficerSchema,
-      responses: { 201: { description: 'registered', schema: officerSchema }, 409: { description: 'duplicate certificate number' }, 422: { description: 'invalid fields' } },
+      responses: {
+        201: { description: '已登记 / registered', schema: officerSchema },
+        409: { description: '执法证号已登记 / the certificate number is already registered' },
+        422: { description: '字段无效 / invalid fields' },
+      },
       async handler({ body }) {
         const duplicate = await db.officer.findUnique({ where: { certificateNumber: body.certificateNumber }, select: { id: true } });
         if (duplicate) {
@@ -97,7 +141,7 @@ export function officerRoutes(dependencies: ApiDependencies) {
         q: z.string().trim().max(100).optional().meta({ description: '姓名、单位或执法证号 / name, unit or certificate number' }),
         ...pageQuery(500),
       }),
-      responses: { 200: { description: 'a page of officers, by name' } },
+      responses: { 200: { description: '一页执法人员，按姓名 / a page of officers, by name', schema: pageOf(officerSchema) } },
       async handler({ query }) {
         const where = query.q
           ? { OR: [{ name: { contains: query.q } }, { unit: { contains: query.q } }, { certificateNumber: query.q }] }
@@ -118,7 +162,10 @@ export function officerRoutes(dependencies: ApiDependencies) {
       tags: ['officers'],
       access: 'authenticated',
       params: idParams,
-      responses: { 200: { description: 'the officer', schema: officerSchema }, 404: { description: 'no such officer' } },
+      responses: {
+        200: { description: '执法人员及其调整记录 / the officer with their postings', schema: officerDetailSchema },
+        404: { description: '执法人员不存在 / no such officer' },
+      },
       async handler({ params }) {
         return { status: 200, body: await readOfficer(params.id) };
       },
@@ -136,7 +183,11 @@ export function officerRoutes(dependencies: ApiDependencies) {
           path: ['unit'],
           message: '单位、岗位或人员归属至少填一项 / give a unit, post or affiliation',
         }),
-      responses: { 200: { description: 'the officer with their postings' }, 404: { description: 'no such officer' }, 422: { description: 'invalid fields, or nothing to move' } },
+      responses: {
+        200: { description: '执法人员及其调整记录 / the officer with their postings', schema: officerDetailSchema },
+        404: { description: '执法人员不存在 / no such officer' },
+        422: { description: '字段无效，或未给出调整内容 / invalid fields, or nothing to move' },
+      },
       async handler({ params, body, req }) {
         const { reason, ...to } = body;
         const change = await moveOfficer(db, params.id, to, reason, actorOf(req).id);
@@ -151,7 +202,10 @@ export function officerRoutes(dependencies: ApiDependencies) {
       access: ['coordinator'],
       params: idParams,
       body: z.strictObject({ certificateValidUntil: date.optional(), withdrawn: z.boolean().optional(), reason: text(500) }),
-      responses: { 200: { description: 'the officer' }, 404: { description: 'no such officer' } },
+      responses: {
+        200: { description: '执法人员及其调整记录 / the officer with their postings', schema: officerDetailSchema },
+        404: { description: '执法人员不存在 / no such officer' },
+      },
       async handler({ params, body }) {
         const change = await changeCertificate(db, params.id, body);
         return { status: 200, body: await readOfficer(params.id), audit: change };
@@ -163,12 +217,19 @@ export function officerRoutes(dependencies: ApiDependencies) {
       summary: '申报利害关系 / Declare an officer–entity conflict of interest (R10)',
       tags: ['officers'],
       access: ['coordinator', 'officer'],
-      body: conflictSchema,
+      body: newConflictSchema,
       responses: {
-        200: { description: 'already declared, and the officer was still on open cases of the entity: now taken off them (`recusals`)' },
-        201: { description: "declared; `recusals` says which of the entity's open cases the officer left, and who replaced them, and any the office must still act on" },
-        409: { description: 'already declared' },
-        422: { description: 'unknown officer or entity' },
+        200: {
+          description: '此前已申报，该人员仍在该主体的在办案件中：现已退出（见 `recusals`）/ already declared, and the officer was still on open cases of the entity: now taken off them (`recusals`)',
+          schema: declaredConflictSchema,
+        },
+        201: {
+          description: "已申报；`recusals` 列出退出的案件、替换人员及须办公室处理的案件 / declared; `recusals` says which of the entity's open cases the officer left, and who replaced them, and any the office must still act on",
+          schema: declaredConflictSchema,
+        },
+        403: { description: '执法人员只能申报本人的利害关系 / an officer declares only their own conflicts' },
+        409: { description: '该利害关系已申报 / already declared' },
+        422: { description: '字段无效，或执法人员、检查对象不存在 / invalid fields, or an unknown officer or entity' },
       },
       async handler({ body, req }) {
         const principal = principalOf(req);

@@ -2,7 +2,7 @@
 // for SnapshotBuilder's hashing). It needs Node, so it runs in activities or the API, never inside workflow
 // code. The recipe for an independent re-implementation is in ALGORITHM.md next to this file.
 
-export { ALGORITHM_VERSION, riskFlags, riskFlagLabels, strata } from './types';
+export { ALGORITHM_VERSION, officerStatuses, riskFlags, riskFlagLabels, strata } from './types';
 export type {
   DrawConflict,
   DrawOfficer,

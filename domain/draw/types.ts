@@ -96,7 +96,8 @@ export interface DrawPick {
   recusals: string[];
 }
 
-export type OfficerStatus = 'qualified' | 'certificate_expired' | 'specialty_missing';
+export const officerStatuses = ['qualified', 'certificate_expired', 'specialty_missing'] as const;
+export type OfficerStatus = (typeof officerStatuses)[number];
 
 export interface OfficerParticipation {
   officerId: string;

@@ -4,11 +4,12 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes, createApp } from '../../api/app';
+import { apiRoutes, createApp, listenApi } from '../../api/app';
 import type { Access } from '../../api/http';
 import { signAccessToken } from '../../services/auth';
 import { registerOfficer } from '../support/fixtures';
 import { validUscc } from '../support/entities';
+import { contractViolation } from '../support/contract';
 import { anonymous, call, startTestSystem, testUsers, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -163,7 +164,7 @@ describe('R20 every error is problem+json with a stable type, bilingual title, f
     problem(invalid, 422, 'validation');
     expect(invalid.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['body', 'body.name', 'body.uscc']);
 
-    const limited = createApp({ ...system.dependencies, publicRateLimitPerMinute: 2 }).listen(0, '127.0.0.1');
+    const limited = listenApi(createApp({ ...system.dependencies, publicRateLimitPerMinute: 2 }), 0, '127.0.0.1');
     await once(limited, 'listening');
     try {
       const base = `http://127.0.0.1:${(limited.address() as AddressInfo).port}`;
@@ -173,6 +174,51 @@ describe('R20 every error is problem+json with a stable type, bilingual title, f
     } finally {
       limited.close();
     }
+  });
+
+  it('R18 R20 input that cannot be taken is refused at the edge, naming the field, and nothing is written', async () => {
+    const auditBefore = await system.db.auditEntry.count();
+    const entitiesBefore = await system.db.entity.count();
+    const fields = (answer: Awaited<ReturnType<typeof call>>) => answer.body.errors.map((error: { field: string }) => error.field);
+
+    // A body in another charset than UTF-8.
+    for (const charset of ['latin1', 'utf-16', 'iso-8859-1']) {
+      const wrong = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '甲' }, { 'content-type': `application/json; charset=${charset}` });
+      problem(wrong, 415, 'unsupported-media-type');
+      expect(fields(wrong)).toEqual(['header.content-type']);
+    }
+    // A percent-escape that decodes to nothing, in the path, even before signing in.
+    for (const headers of [testUsers.coordinator.headers, anonymous]) {
+      problem(await call(system.baseUrl, 'POST', '/cases/%ZZ/cancel', { reason: '测试理由' }, headers), 400, 'bad-request');
+      problem(await call(system.baseUrl, 'GET', '/entities/%E0%A4%A', undefined, headers), 400, 'bad-request');
+    }
+    // NUL and unpaired surrogates, in a body, a nested key, a query and a path.
+    const nul = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: 'a\u0000b' });
+    problem(nul, 422, 'validation');
+    expect(fields(nul)).toEqual(['body.name']);
+    const surrogate = await call(system.baseUrl, 'POST', '/auth/login', { username: '\ud800x', password: 'whatever it is' }, anonymous);
+    problem(surrogate, 422, 'validation');
+    expect(fields(surrogate)).toEqual(['body.username']);
+    const lowAlone = await call(system.baseUrl, 'POST', '/officers', { name: '张\udc00', certificateNumber: 'EDGE-1', certificateValidUntil: '2030-12-31' });
+    expect(fields(lowAlone)).toEqual(['body.name']);
+    const query = await call(system.baseUrl, 'GET', '/entities?q=a%00b');
+    problem(query, 422, 'validation');
+    expect(fields(query)).toEqual(['query.q']);
+    const path = await call(system.baseUrl, 'GET', '/entities/a%00b');
+    problem(path, 422, 'validation');
+    expect(fields(path)).toEqual(['params.id']);
+    // A paired surrogate is an ordinary character (𠀀, 😀) and goes through.
+    const astral = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name: '𠀀记商行😀' });
+    expect(astral.status).toBe(201);
+    expect(astral.body.name).toBe('𠀀记商行😀');
+
+    // A query string longer than the server takes: still problem+json.
+    problem(await call(system.baseUrl, 'GET', `/entities?q=${'x'.repeat(20_000)}`), 431, 'headers-too-large');
+
+    // Of all of these, only the good entity was written, with its audit entry.
+    expect(await system.db.entity.count()).toBe(entitiesBefore + 1);
+    expect(await system.db.auditEntry.count()).toBe(auditBefore + 1);
+    expect((await call(system.baseUrl, 'GET', '/audit/verify', undefined, testUsers.auditor.headers)).body).toMatchObject({ valid: true });
   });
 
   it('R20 responses carry security headers', async () => {
@@ -192,6 +238,20 @@ describe('R19 the API describes itself', () => {
     expect(result.valid).toBe(true);
     const operations = Object.values(document.paths as Record<string, object>).flatMap((item) => Object.keys(item));
     expect(operations).toHaveLength(apiRoutes(system.dependencies).length);
+  });
+
+  it('R19 the tests hold every answer to the description: an undocumented status, field, type or body is caught', async () => {
+    const health = await call(system.baseUrl, 'GET', '/health', undefined, anonymous);
+    const held = (answer: Partial<typeof health>) => contractViolation(system.baseUrl, 'GET', '/health', { ...health, ...answer });
+    expect(await held({})).toBeUndefined();
+    expect(await held({ status: 418 })).toMatch(/status 418 is not documented/);
+    expect(await held({ body: { ...health.body, secret: 'x' } })).toMatch(/must NOT have additional properties 'secret'/);
+    expect(await held({ body: { ...health.body, status: 42 } })).toMatch(/\/status must be/);
+    expect(await held({ contentType: 'text/html' })).toMatch(/content type text\/html is not documented/);
+    expect(await contractViolation(system.baseUrl, 'POST', '/auth/logout', { status: 204, contentType: 'application/json', body: { a: 1 } })).toMatch(
+      /documented without a body/,
+    );
+    expect(await contractViolation(system.baseUrl, 'PATCH', '/cases', { status: 200, contentType: 'application/json', body: {} })).toMatch(/no operation/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
+import { createApp, listenApi } from '../../api/app';
 import { createDb } from '../../db/client';
 import { freePort } from '../../infra/childProcess';
 import { anonymous, call, startTestSystem, type TestSystem } from '../support/system';
@@ -25,7 +25,7 @@ describe('R19 leadership can see whether the system is up', () => {
 
   it('R19 an unreachable database makes /health answer 503 naming it', async () => {
     const unreachable = createDb(`postgresql://postgres@127.0.0.1:${await freePort()}/gone`, 1);
-    const server = createApp({ ...system.dependencies, db: unreachable }).listen(0, '127.0.0.1');
+    const server = listenApi(createApp({ ...system.dependencies, db: unreachable }), 0, '127.0.0.1');
     await once(server, 'listening');
     try {
       const health = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'GET', '/health', undefined, anonymous);

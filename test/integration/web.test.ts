@@ -1,9 +1,9 @@
 // The web application in a real browser (R16, R19): officers, the office, leadership and the public do their
 // real work through the pages, against the real API, Temporal and PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signInThroughForm } from '../support/browser';
+import { holdToContract, launchBrowser, screenshot, signInThroughForm, takeContractViolations } from '../support/browser';
 import { asOfficer, eventually, inspectionBody, openComplaintCase, registerOfficer, type OpenedCase } from '../support/fixtures';
 import { validUscc } from '../support/entities';
 import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
@@ -28,6 +28,11 @@ beforeAll(async () => {
   opened = await openComplaintCase(system.baseUrl);
 });
 
+// What the pages received from the API holds to its description, as the tests' own requests do.
+afterEach(() => {
+  expect(takeContractViolations()).toEqual([]);
+});
+
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
@@ -38,6 +43,7 @@ const officerUsername = (officerId: string) => `officer-${officerId.slice(0, 8)}
 
 async function pageAs(username: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  holdToContract(context, system.baseUrl);
   const page = await context.newPage();
   await signInThroughForm(page, system.baseUrl, username, TEST_PASSWORD);
   return { context, page };
@@ -159,6 +165,7 @@ describe('the web application, in Chromium', () => {
     const unpublished = await openComplaintCase(system.baseUrl);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    holdToContract(context, system.baseUrl);
     const page = await context.newPage();
     await page.goto(`${system.baseUrl}/disclosure`);
     await page.waitForSelector('[data-testid=public-total]');

@@ -1,8 +1,9 @@
 // A real browser for end-to-end tests: Debian's Chromium driven by playwright-core (nothing downloaded).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../infra/paths';
+import { contractViolation } from './contract';
 
 export const screenshotDir = process.env.SCREENSHOT_DIR ?? join(projectRoot, 'test/.artifacts/screenshots');
 
@@ -26,4 +27,40 @@ export async function signInThroughForm(page: Page, baseUrl: string, username: s
   await page.fill('input[name=password]', password);
   await page.click('[data-testid=login] button[type=submit]');
   await page.waitForSelector('[data-testid=signed-in-as]');
+}
+
+const violations: string[] = [];
+
+/**
+ * Holds what the pages receive from the API to the served OpenAPI description, as `call` does for the tests'
+ * own requests: every fetch a page makes to the API is checked. `takeContractViolations` hands over what broke it.
+ */
+export function holdToContract(context: BrowserContext, baseUrl: string): void {
+  context.on('response', async (response) => {
+    const request = response.request();
+    if (!['fetch', 'xhr'].includes(request.resourceType()) || !response.url().startsWith(baseUrl)) return;
+    const url = new URL(response.url());
+    let text = '';
+    try {
+      text = await response.text();
+    } catch {
+      return; // the page went away before the body was read
+    }
+    let body: unknown = text || undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    const violation = await contractViolation(baseUrl, request.method(), url.pathname + url.search, {
+      status: response.status(),
+      contentType: response.headers()['content-type'] ?? '',
+      body,
+    });
+    if (violation) violations.push(`(browser) ${violation}`);
+  });
+}
+
+export function takeContractViolations(): string[] {
+  return violations.splice(0);
 }

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { randomBytes as secretBytes } from 'node:crypto';
-import { apiDependenciesFrom, createApp } from '../../api/app';
+import { apiDependenciesFrom, createApp, listenApi } from '../../api/app';
 import type { ApiDependencies } from '../../api/context';
 import { loadApiConfig } from '../../config';
 import { createUser } from '../../services/auth';
@@ -16,6 +16,7 @@ import type { CreditPlatform } from '../../activities/credit';
 import { systemClock } from '../../activities/clock';
 import type { CaseTiming } from '../../workflows/caseMessages';
 import { createWorker, installWorkerLogging } from '../../worker';
+import { contractViolation } from './contract';
 import { createTestDatabase } from './database';
 
 installWorkerLogging(process.env.LOG_LEVEL ?? 'warn');
@@ -96,7 +97,7 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
     caseTiming,
     deliverNotifications: Boolean(options.notificationWebhookUrl),
   };
-  const server = createApp(dependencies).listen(0, '127.0.0.1');
+  const server = listenApi(createApp(dependencies), 0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -179,5 +180,8 @@ export async function call(baseUrl: string, method: string, path: string, body?:
   } catch {
     // not JSON: keep the text
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, body: parsed };
+  const answer = { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, body: parsed };
+  const violation = await contractViolation(baseUrl, method, path, answer);
+  if (violation) throw new Error(`The answer breaks the OpenAPI description: ${violation}`);
+  return answer;
 }
