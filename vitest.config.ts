@@ -11,6 +11,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Workflows against fake activities, each file on a Temporal dev server of its own: no database.
+        test: { name: 'workflows', include: ['test/workflows/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false },
+      },
+      {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

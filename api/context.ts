@@ -5,7 +5,8 @@ import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/inspectionCase';
 import type { ParticipationThresholds } from '../domain/oversight';
 import { actorOfPrincipal, type AuthSettings, type LoginThrottle, type Principal } from '../services/auth';
-import type { CaseTiming } from '../workflows/caseMessages';
+import type { CaseTiming } from '../domain/caseTiming';
+import type { AuditVerification } from '../services/audit';
 import type { Metrics } from './metrics';
 
 export interface ApiDependencies {
@@ -20,6 +21,12 @@ export interface ApiDependencies {
   corsOrigins: string[];
   publicRateLimitPerMinute: number;
   participationThresholds: ParticipationThresholds;
+  /** Seals a committed draw's seed until it runs (DRAW_SEED_KEY). */
+  drawSeedKey: Buffer;
+  /** The audit chain's public key and checkpoint file (R20); the signing key stays with the worker. */
+  audit: AuditVerification;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the caller's address. */
+  trustProxy: false | number | string[];
 }
 
 declare module 'express-serve-static-core' {

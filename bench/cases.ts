@@ -1,6 +1,8 @@
 // bench/cases: opens N cases through the HTTP API and drives each through inspection, review,
 // rectification order, early rectification report, revisit and closure, on the Temporal dev server and the
-// PostgreSQL of this machine. Prints throughput, latency percentiles and worker peak memory.
+// PostgreSQL of this machine. Prints throughput, latency percentiles and worker peak memory. Then, on the same dev
+// server, it runs as many bare workflows doing only a case's Temporal operations (bench/bare/workflow.ts) and prints
+// both rates and the CPU per lifecycle side by side, with the system's cost as a multiple of the engine's own.
 //
 //   npm run bench:cases -- --cases 10000 --clients 50
 //
@@ -8,7 +10,9 @@
 // runs, started for the run (bench/postgres.ts), and its own in-memory Temporal dev server, worker process and API
 // process. The figures name the PostgreSQL server they came from.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
@@ -19,6 +23,8 @@ import { loadConfig } from '../config';
 import { DEFAULT_TASK_QUEUE } from '../config/temporal';
 import { migrateDatabase } from '../infra/migrate';
 import { connectClient, waitForWorker } from '../infra/temporalConnection';
+import { runBare } from './bare/run';
+import { pool } from './pool';
 import { startRole, type RoleName } from '../infra/roles';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 import { usccCheckCharacter } from '../domain/uscc';
@@ -94,16 +100,6 @@ function json(base: string, method: string, path: string, body?: unknown, header
   });
 }
 
-/** Runs `work` for items 0..count-1 with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
-
 async function main() {
   const databaseName = `bench_cases_${Date.now()}`;
   const server = await benchDatabaseServer();
@@ -125,6 +121,9 @@ async function main() {
     LOG_LEVEL: 'warn',
     CASE_RECTIFICATION_DAY_KIND: 'calendar',
     AUTH_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    DRAW_SEED_KEY: randomBytes(32).toString('hex'),
+    // Keys and checkpoint files of the bench's own, never the real system's under .data.
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssj-bench-cases-')),
     PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
     // A 10,000-case run outlasts the 15-minute access token the bench signs in for once.
     ACCESS_TOKEN_TTL_SECONDS: '86400',
@@ -143,7 +142,6 @@ async function main() {
   await waitUntilReady(apiProcess, () => json(base, 'GET', '/health'));
   const client = await connectClient({ ...loadConfig({}), TEMPORAL_ADDRESS: temporal.address });
   await waitForWorker(client, 'default', DEFAULT_TASK_QUEUE, worker);
-  await client.connection.close();
 
   const workerRssAtStart = rssMb(worker.child.pid!);
   let peakWorkerRss = 0;
@@ -185,14 +183,14 @@ async function main() {
     const officer = (id: string) => officerHeaders.get(id)!;
 
     // CPU per case of each process, per phase: what a change saves, less noisy than the rates on a shared machine.
-    const processes = () => ({
+    const processes = (): Record<string, number[]> => ({
       worker: [worker.child.pid!],
       api: [apiProcess.child.pid!],
       temporal: [temporal.process.child.pid!],
       postgres: postgresPids(databaseName),
       bench: [process.pid],
     });
-    const cpuNow = () => Object.fromEntries(Object.entries(processes()).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]));
+    const cpuNow = (of = processes()) => Object.fromEntries(Object.entries(of).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]));
     const cpuPerCaseMs = (before: Record<string, number>, after: Record<string, number>) =>
       Object.fromEntries(Object.keys(after).map((name) => [name, +(((after[name]! - (before[name] ?? 0)) * 1000) / totalCases).toFixed(1)]));
 
@@ -245,6 +243,11 @@ async function main() {
     const lifecycleSeconds = (performance.now() - lifecycleStarted) / 1000;
     const cpuAfterLifecycles = cpuNow();
 
+    // 3. The engine's own cost: the same Temporal operations, bare, for as many cases, on the same dev server.
+    const bare = await runBare({ client, env, children, totalCases, clients, teamOf, cpuNow, temporalPid: temporal.process.child.pid! });
+    const total = (perProcess: Record<string, number>) => +Object.values(perProcess).reduce((sum, ms) => sum + ms, 0).toFixed(1);
+    const systemCpu = cpuPerCaseMs(cpuAfterOpening, cpuAfterLifecycles);
+
     const figures = {
       postgres: server.description,
       cases: totalCases,
@@ -261,9 +264,33 @@ async function main() {
       cpuMsPerCaseOpening: cpuPerCaseMs(cpuBeforeOpening, cpuAfterOpening),
       cpuMsPerCaseLifecycle: cpuPerCaseMs(cpuAfterOpening, cpuAfterLifecycles),
     };
-    console.log(JSON.stringify(figures, null, 2));
+    const side = {
+      system: {
+        openingsPerSecond: figures.casesOpenedPerSecond,
+        lifecyclesPerSecond: figures.completeLifecyclesPerSecond,
+        cpuMsPerLifecycle: total(systemCpu),
+        cpuMsPerLifecycleByProcess: systemCpu,
+      },
+      bareTemporal: bare,
+      ratio: {
+        cpuPerLifecycle: +(total(systemCpu) / bare.cpuMsPerLifecycle).toFixed(2),
+        lifecyclesPerSecond: +(figures.completeLifecyclesPerSecond / bare.lifecyclesPerSecond).toFixed(2),
+        openingsPerSecond: +(figures.casesOpenedPerSecond / bare.openingsPerSecond).toFixed(2),
+      },
+    };
+    console.log(JSON.stringify({ ...figures, beside: side }, null, 2));
+    console.log(
+      [
+        '',
+        '                      system   bare Temporal   system ÷ bare',
+        `openings/s        ${String(side.system.openingsPerSecond).padStart(9)}  ${String(bare.openingsPerSecond).padStart(14)}  ${String(side.ratio.openingsPerSecond).padStart(14)}`,
+        `lifecycles/s      ${String(side.system.lifecyclesPerSecond).padStart(9)}  ${String(bare.lifecyclesPerSecond).padStart(14)}  ${String(side.ratio.lifecyclesPerSecond).padStart(14)}`,
+        `CPU ms/lifecycle  ${String(side.system.cpuMsPerLifecycle).padStart(9)}  ${String(bare.cpuMsPerLifecycle).padStart(14)}  ${String(side.ratio.cpuPerLifecycle).padStart(14)}`,
+      ].join('\n'),
+    );
   } finally {
     clearInterval(sampler);
+    await client.connection.close();
     for (const child of children.reverse()) await child.stop();
     await temporal.stop();
     await admin.query(`drop database if exists "${databaseName}" with (force)`);

@@ -1,5 +1,6 @@
-import type { CaseTiming } from '../workflows/caseMessages';
+import type { CaseTiming } from '../domain/caseTiming';
 import type { Config } from './index';
+import { currentWorkingCalendar } from './holidayCalendar';
 
 /** The durations a new case is opened with; the case keeps them for its whole life. */
 export function caseTimingFrom(config: Config): CaseTiming {
@@ -11,8 +12,8 @@ export function caseTimingFrom(config: Config): CaseTiming {
     revisitLimitDays: config.CASE_REVISIT_LIMIT_DAYS,
     leadershipEscalationDays: config.CASE_LEADERSHIP_ESCALATION_DAYS,
     publicationDays: config.CASE_PUBLICATION_DAYS,
-    holidays: config.CASE_HOLIDAYS,
-    workingWeekends: config.CASE_WORKING_WEEKENDS,
+    // The official arrangement with the bureau's overrides, as dates: the case keeps them for its whole life.
+    ...currentWorkingCalendar(config),
     creditRetryMaxIntervalMs: config.CREDIT_RETRY_MAX_INTERVAL_SECONDS * 1000,
   };
 }

@@ -53,7 +53,10 @@ export const caseDetailSchema = z.object({
   escalationLevel: z.int().min(0).meta({ description: '督办层级：0 无，1 大队，2 局领导 / escalation: 0 none, 1 the brigade office, 2 leadership (R13)' }),
   publishedAt: instant.nullable(),
   creditPushedAt: instant.nullable(),
-  entity: entityRef.extend({ legalStatus: z.enum(legalStatuses) }),
+  entity: entityRef.extend({
+    legalStatus: z.enum(legalStatuses),
+    category: z.string().nullable().meta({ description: '检查对象类别：检查结果只能列适用于该类别的检查事项 / the entity\'s category: an inspection names only the items that apply to it' }),
+  }),
   timeline: z.array(z.object({ kind: z.string(), actor: z.string(), reason: z.string().nullable(), at: instant, data: z.any() })),
   records: z.array(z.object({ kind: z.string(), recordedBy: z.string(), recordedAt: instant, data: z.any() })),
   dispositions: z.array(

@@ -2,7 +2,7 @@
 // a SQLite file when one is given, with the search attributes this system needs registered at start.
 import { Connection } from '@temporalio/client';
 import { searchAttributeRegistrations } from '../config/temporal';
-import { findTemporalCli } from '../scripts/temporal-cli.mjs';
+import { findTemporalCli } from './temporalCli.mjs';
 import { startProcess, waitUntilReady, type ManagedProcess } from './childProcess';
 
 export interface TemporalDevServerOptions {

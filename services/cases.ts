@@ -10,9 +10,11 @@ import type { CaseDetail, CaseSummary } from '../domain/caseDetail';
 import { DomainError } from '../domain/errors';
 import { caseWorkflowId, finishedStatuses, type Actor, type CaseOrigin, type CaseStatus, type NonRandomOrigin } from '../domain/inspectionCase';
 import { yearBounds } from '../domain/oversight';
-import { awaitCaseOpened, declareConflict, getCaseState, type CaseState, type CaseTiming } from '../workflows/caseMessages';
+import type { CaseAction, ActionInput } from '../domain/caseActions';
+import { checkAction, stateAllows, whoMay, type CaseFacts, type Refusal } from '../domain/caseRules';
+import type { CaseTiming } from '../domain/caseTiming';
+import { awaitCaseOpened, caseUpdates, getCaseState, type CaseState } from '../workflows/caseMessages';
 import type { inspectionCaseWorkflow } from '../workflows/inspectionCase';
-import type { UpdateDefinition } from '@temporalio/common';
 
 export interface CaseServices {
   db: Db;
@@ -125,31 +127,53 @@ export async function openNonRandomCase(services: CaseServices, request: NonRand
   return readCase(services, caseId);
 }
 
-const selectActionTarget = prepared<{ workflowId: string; status: string; conflicted: boolean }>(
+const selectActionTarget = prepared<{ workflowId: string; status: string; team: string[]; entityId: string; conflicted: boolean }>(
   'case_action_target',
-  `select c."workflowId", c.status,
+  `select c."workflowId", c.status, c.team, c."entityId",
     exists (select from "OfficerConflict" k where k."officerId" = $2::uuid and k."entityId" = c."entityId") as conflicted
   from "InspectionCase" c where c.id = $1::uuid`,
 );
 
-/** Runs an officer action on the case's workflow and answers the case as it then stands. */
-export async function actOnCase<Input>(
-  services: CaseServices,
-  caseId: string,
-  action: UpdateDefinition<CaseState, [Input]>,
-  input: Input,
-) {
-  // R10: an officer who declared a conflict with the entity may only recuse. One raw statement answers both.
-  const actor = (input as { actor?: Actor }).actor;
-  const officerId = actor?.roles.includes('officer') && action.name !== declareConflict.name && UUID.test(actor.id) ? actor.id : null;
+/**
+ * Runs an action on the case's workflow and answers the case as it then stands. The rules table is applied here
+ * first, with what only the database knows (R10 conflicts, the entity's category), and again by the workflow's
+ * validator on the live case. Who may act is settled before anything about the case is said.
+ */
+export async function actOnCase<A extends CaseAction>(services: CaseServices, caseId: string, action: A, input: ActionInput<A>) {
+  const { actor } = input;
+  const officerId = actor.roles.includes('officer') && UUID.test(actor.id) ? actor.id : null;
   const [row] = await selectActionTarget(services.db, [caseId, officerId]);
   if (!row) throw new DomainError('not_found', `案件不存在 / no case ${caseId}`);
-  if (finishedStatuses.includes(row.status as CaseStatus)) {
-    throw new DomainError('conflict', `案件已结束（${row.status}）/ the case has ended (${row.status})`);
+  refuseWith(whoMay(action, row.team, actor, { actorConflicted: row.conflicted }));
+  const status = row.status as CaseStatus;
+  if (finishedStatuses.includes(status)) refuseWith(stateAllows(action, { status, team: row.team, rectificationReported: false }));
+  if (action === 'inspection' && status === 'awaiting_inspection') {
+    const inspection = input as ActionInput<'inspection'>;
+    const items = await itemFacts(services.db, row.entityId, inspection.items.map((item) => item.itemCode));
+    refuseWith(checkAction('inspection', { status, team: row.team, rectificationReported: false }, inspection, { now: Date.now(), facts: { items } }));
   }
-  if (row.conflicted) throw conflictRefusal();
-  await services.temporal.workflow.getHandle(row.workflowId).executeUpdate(action, { args: [input] });
+  await services.temporal.workflow.getHandle(row.workflowId).executeUpdate(caseUpdates[action], { args: [input] });
   return readCase(services, caseId);
+}
+
+const selectItemFacts = prepared<{ facts: NonNullable<CaseFacts['items']> }>(
+  'case_item_facts',
+  `select json_build_object(
+    'entityCategory', (select n.category from "Entity" n where n.id = $1::uuid),
+    'categoriesOf', coalesce((select json_object_agg(i.code, i.categories) from "InspectionItem" i where i.code = any($2::text[])), '{}')
+  ) as facts`,
+);
+
+/** The entity's category and the categories of the named items the directory knows, in one prepared statement. */
+async function itemFacts(db: Db, entityId: string, itemCodes: string[]): Promise<NonNullable<CaseFacts['items']>> {
+  const [row] = await selectItemFacts(db, [entityId, itemCodes]);
+  return row!.facts;
+}
+
+/** A refusal of the rules table as the API answers it (403, 409, 422 naming the body's field). */
+export function refuseWith(refusal: Refusal | undefined): void {
+  if (!refusal) return;
+  throw new DomainError(refusal.kind, refusal.message, refusal.field ? [{ field: `body.${refusal.field}`, message: refusal.message }] : []);
 }
 
 export async function hasDeclaredConflict(db: Db, officerId: string, entityId: string): Promise<boolean> {
@@ -217,7 +241,7 @@ const selectCaseDocument = prepared<{ doc: CaseDocument }>(
     'rectificationDeadline', c."rectificationDeadline",
     'revisitDueAt', c."revisitDueAt", 'escalationLevel', c."escalationLevel", 'publishedAt', c."publishedAt",
     'creditPushedAt', c."creditPushedAt",
-    'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus") from "Entity" n where n.id = c."entityId"),
+    'entity', (select json_build_object('id', n.id, 'uscc', n.uscc, 'name', n.name, 'legalStatus', n."legalStatus", 'category', n.category) from "Entity" n where n.id = c."entityId"),
     'events', coalesce((select json_agg(json_build_object('kind', e.kind, 'actor', e.actor, 'reason', e.reason, 'at', e.at, 'data', e.data) order by e.at, e.id)
       from "CaseEvent" e where e."caseId" = c.id), '[]'),
     'records', coalesce((select json_agg(json_build_object('kind', r.kind, 'recordedBy', r."recordedBy", 'recordedAt', r."recordedAt", 'data', r.data) order by r.id)

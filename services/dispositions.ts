@@ -6,7 +6,8 @@ import { checkDispositionMove, type DispositionStatus } from '../domain/disposit
 import { DomainError } from '../domain/errors';
 import type { Actor, DispositionKind } from '../domain/inspectionCase';
 import { penaltyDecisionWorkflow, penaltyDecisionWorkflowId } from '../workflows/penaltyDecision';
-import { conflictRefusal, hasDeclaredConflict, type CaseServices } from './cases';
+import { whoMay } from '../domain/caseRules';
+import { hasDeclaredConflict, refuseWith, type CaseServices } from './cases';
 
 export interface DispositionProgress {
   caseId: string;
@@ -25,10 +26,10 @@ export async function progressDisposition(services: CaseServices, progress: Disp
     select: { kind: true, status: true, inspectionCase: { select: { team: true, entityId: true } } },
   });
   if (!disposition) throw new DomainError('not_found', `本案没有这项处置 / the case has no disposition ${dispositionId}`);
-  if (!actor.roles.includes('coordinator')) {
-    if (!disposition.inspectionCase.team.includes(actor.id)) throw new DomainError('refused', '您不在本案检查组 / you are not on this case\'s team');
-    if (await hasDeclaredConflict(db, actor.id, disposition.inspectionCase.entityId)) throw conflictRefusal();
-  }
+  // Whoever may record the disposition records its later steps (the rules table's row for `disposition`).
+  const { team, entityId } = disposition.inspectionCase;
+  const actorConflicted = actor.roles.includes('officer') && team.includes(actor.id) && (await hasDeclaredConflict(db, actor.id, entityId));
+  refuseWith(whoMay('disposition', team, actor, { actorConflicted }));
   const refusal = checkDispositionMove(disposition.kind as DispositionKind, disposition.status, status, note);
   if (refusal) throw new DomainError(refusal.kind, refusal.message, [{ field: `body.${refusal.field}`, message: refusal.message }]);
 

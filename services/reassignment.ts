@@ -4,7 +4,6 @@
 // workflow checks the rest and records the change.
 import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/inspectionCase';
-import { reassignOfficer } from '../workflows/caseMessages';
 import { actOnCase, officerUnfitness, openingFacts, type CaseServices } from './cases';
 
 export interface ReassignmentRequest {
@@ -20,5 +19,5 @@ export async function reassignCaseOfficer(services: CaseServices, caseId: string
   const { officers } = await openingFacts(services.db, found.entityId, [request.replacementId], new Date());
   const unfit = officerUnfitness(officers, request.replacementId);
   if (unfit) throw new DomainError('invalid', unfit, [{ field: 'body.replacementId', message: unfit }]);
-  return actOnCase(services, caseId, reassignOfficer, request);
+  return actOnCase(services, caseId, 'reassignment', request);
 }

@@ -4,7 +4,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DomainError } from '../domain/errors';
 import { finishedStatuses, type CaseStatus } from '../domain/inspectionCase';
-import { declareConflict } from '../workflows/caseMessages';
 import { actOnCase, type CaseServices } from './cases';
 
 export interface Declaration {
@@ -31,7 +30,7 @@ export async function recuseFromOpenCases(services: CaseServices, declaration: D
   const outcome: RecusalOutcome = { recused: [], refused: [] };
   for (const found of open) {
     try {
-      const after = await actOnCase(services, found.id, declareConflict, {
+      const after = await actOnCase(services, found.id, 'recusal', {
         actor: { id: declaration.officerId, roles: ['officer'] },
         relation: declaration.relation,
         ...(declaration.note ? { note: declaration.note } : {}),

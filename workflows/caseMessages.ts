@@ -1,28 +1,40 @@
 // The messages an inspection case workflow answers: its input, its state, and the officer actions it takes
 // as Workflow Updates. Shared by the workflow and the API's Temporal client.
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DayKind, RectificationPeriod } from '../domain/deadlines';
 import type {
-  Actor,
-  CaseOrigin,
-  CaseStatus,
-  DispositionKind,
-  ResultCategory,
-} from '../domain/inspectionCase';
+  CancelCaseInput,
+  CaseAction,
+  ActionInput,
+  DispositionInput,
+  DispositionRecord,
+  InspectionInput,
+  ReassignmentInput,
+  RecusalInput,
+  RectificationOrderInput,
+  RectificationReportInput,
+  ReviewInput,
+  RevisitInput,
+} from '../domain/caseActions';
+import type { CaseTiming } from '../domain/caseTiming';
+import type { DayKind, RectificationPeriod } from '../domain/deadlines';
+import type { CaseOrigin, CaseStatus } from '../domain/inspectionCase';
 
-/** Durations a case keeps for its whole life, fixed when it opens (a "day" is shortened in tests). */
-export interface CaseTiming {
-  dayMs: number;
-  defaultRectificationDays: number;
-  rectificationDayKind: DayKind;
-  reminderDaysBefore: number[];
-  revisitLimitDays: number;
-  leadershipEscalationDays: number;
-  publicationDays: number;
-  holidays: string[];
-  workingWeekends: string[];
-  creditRetryMaxIntervalMs: number;
-}
+export type {
+  CancelCaseInput,
+  CheckpointResult,
+  DispositionInput,
+  DispositionRecord,
+  InspectionInput,
+  ItemResult,
+  ReassignmentInput,
+  RecusalInput,
+  RectificationOrderInput,
+  RectificationReportInput,
+  ReviewInput,
+  RevisitInput,
+} from '../domain/caseActions';
+export type { CaseTiming } from '../domain/caseTiming';
 
 export interface OpenCaseInput {
   caseId: string;
@@ -40,97 +52,6 @@ export interface OpenCaseInput {
   unannounced?: boolean;
   openedBy: string;
   timing: CaseTiming;
-}
-
-export interface CheckpointResult {
-  code: string;
-  description?: string;
-  passed: boolean;
-}
-
-export interface ItemResult {
-  itemCode: string;
-  checkpoints: CheckpointResult[];
-  findings?: string;
-  evidence?: string[];
-}
-
-export interface InspectionInput {
-  actor: Actor;
-  inspectionDate: string;
-  officersPresent: string[];
-  items: ItemResult[];
-  resultCategory: ResultCategory;
-  summary?: string;
-}
-
-export interface ReviewInput {
-  actor: Actor;
-  decision: 'approve' | 'return';
-  comment?: string;
-}
-
-export interface RectificationOrderInput {
-  actor: Actor;
-  requirements: string;
-  /** Overrides the default period; needs a reason. */
-  days?: number;
-  dayKind?: DayKind;
-  overrideReason?: string;
-}
-
-export interface RectificationReportInput {
-  actor: Actor;
-  note: string;
-}
-
-export interface RevisitInput {
-  actor: Actor;
-  revisitDate: string;
-  officersPresent: string[];
-  rectified: boolean;
-  findings: string;
-  /** The violation needs a penalty or transfer even though it was rectified. */
-  dispositionNeeded?: boolean;
-}
-
-export interface DispositionRecord {
-  kind: DispositionKind;
-  /** penalty: 立案号 */
-  caseFilingNumber?: string;
-  decision?: string;
-  amountYuan?: number;
-  legalBasis?: string;
-  /** transfer: which department and why */
-  department?: string;
-  reason?: string;
-  letterReference?: string;
-  /** The entity is found dishonest: it goes on the blacklist (R17). */
-  dishonest?: boolean;
-}
-
-export interface DispositionInput {
-  actor: Actor;
-  dispositions: DispositionRecord[];
-}
-
-export interface RecusalInput {
-  actor: Actor;
-  relation: string;
-  note?: string;
-}
-
-/** The office takes an officer off the team (leave, a withdrawn certificate, a posting) and names who replaces them. */
-export interface ReassignmentInput {
-  actor: Actor;
-  officerId: string;
-  replacementId: string;
-  reason: string;
-}
-
-export interface CancelCaseInput {
-  actor: Actor;
-  reason: string;
 }
 
 export interface TimelineEntry {
@@ -184,3 +105,16 @@ export const cancelCase = defineUpdate<CaseState, [CancelCaseInput]>('cancelCase
 
 /** The entity left the market (deregistered, revoked, moved out): the case ends with that reason. */
 export const entityLeftMarket = defineSignal<[{ legalStatus: string; at: string }]>('entityLeftMarket');
+
+/** Each action's Workflow Update, by the action's name in the API and the rules table (domain/caseActions.ts). */
+export const caseUpdates: { readonly [A in CaseAction]: UpdateDefinition<CaseState, [ActionInput<A>]> } = {
+  inspection: recordInspection,
+  review: reviewInspection,
+  'rectification-order': orderRectification,
+  'rectification-report': reportRectification,
+  revisit: recordRevisit,
+  disposition: recordDisposition,
+  recusal: declareConflict,
+  reassignment: reassignOfficer,
+  cancel: cancelCase,
+};

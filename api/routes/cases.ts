@@ -12,9 +12,9 @@ import { dispositionStatuses } from '../../domain/dispositions';
 import { actOnCase, conflictRefusal, hasDeclaredConflict, listCases, openNonRandomCase, readCase } from '../../services/cases';
 import { progressDisposition } from '../../services/dispositions';
 import { reassignCaseOfficer } from '../../services/reassignment';
-import * as messages from '../../workflows/caseMessages';
+import type { CaseAction, CaseActionBodies } from '../../domain/caseActions';
+import { rolesFor } from '../../domain/caseRules';
 import { DomainError } from '../../domain/errors';
-import type { Role } from '../../domain/inspectionCase';
 import { actorOf, principalOf, seesOnlyOwnCases, type ApiDependencies } from '../context';
 import { pageOf, pageQuery, route, workflowUnavailable, type Route } from '../http';
 import { caseDetailSchema, caseSummarySchema } from '../../domain/caseDetail';
@@ -49,18 +49,18 @@ const inspectionSchema = z.strictObject({
     .min(1, '至少一个检查事项 / at least one inspection item'),
   resultCategory: z.enum(resultCategories),
   summary: text(5000).optional(),
-});
+}) satisfies z.ZodType<CaseActionBodies['inspection']>;
 
-const reviewSchema = z.strictObject({ decision: z.enum(['approve', 'return']), comment: text(2000).optional() });
+const reviewSchema = z.strictObject({ decision: z.enum(['approve', 'return']), comment: text(2000).optional() }) satisfies z.ZodType<CaseActionBodies['review']>;
 
 const rectificationOrderSchema = z.strictObject({
   requirements: text(5000).meta({ description: '整改要求 / what must be rectified' }),
   days: z.number().int().min(1).max(365).optional(),
   dayKind: z.enum(['calendar', 'working']).optional(),
   overrideReason: text(1000).optional(),
-});
+}) satisfies z.ZodType<CaseActionBodies['rectification-order']>;
 
-const rectificationReportSchema = z.strictObject({ note: text(5000) });
+const rectificationReportSchema = z.strictObject({ note: text(5000) }) satisfies z.ZodType<CaseActionBodies['rectification-report']>;
 
 const revisitSchema = z.strictObject({
   revisitDate: date,
@@ -68,7 +68,7 @@ const revisitSchema = z.strictObject({
   rectified: z.boolean(required),
   findings: text(5000),
   dispositionNeeded: z.boolean().optional(),
-});
+}) satisfies z.ZodType<CaseActionBodies['revisit']>;
 
 const dispositionSchema = z.strictObject({
   dispositions: z
@@ -86,10 +86,15 @@ const dispositionSchema = z.strictObject({
       }),
     )
     .min(1, '至少一项处置 / at least one disposition'),
-});
+}) satisfies z.ZodType<CaseActionBodies['disposition']>;
 
-const recusalSchema = z.strictObject({ relation: text(200), note: text(1000).optional() });
-const cancelSchema = z.strictObject({ reason });
+const recusalSchema = z.strictObject({ relation: text(200), note: text(1000).optional() }) satisfies z.ZodType<CaseActionBodies['recusal']>;
+const cancelSchema = z.strictObject({ reason }) satisfies z.ZodType<CaseActionBodies['cancel']>;
+const reassignmentSchema = z.strictObject({
+  officerId: z.uuid('应为执法人员 UUID / must be an officer UUID').meta({ description: '调出的组内人员 / the officer leaving the team' }),
+  replacementId: z.uuid('应为执法人员 UUID / must be an officer UUID').meta({ description: '替换人员：持有效执法证、与对象无利害关系 / the replacement: a valid certificate, no conflict' }),
+  reason: text(500),
+}) satisfies z.ZodType<CaseActionBodies['reassignment']>;
 
 const listQuery = z.strictObject({
   status: z.enum(caseStatuses).optional(),
@@ -123,20 +128,19 @@ const actionResponses = {
 };
 
 export function caseRoutes(dependencies: ApiDependencies): Route[] {
-  /** One route per officer action: parse, run the Workflow Update, answer the case. */
-  function action<S extends z.ZodType>(path: string, summary: string, access: Role[], body: S, update: Parameters<typeof actOnCase>[2]) {
+  /** One route per action: its body is the action's (`satisfies` above), its access the rules table's, its work the Workflow Update's. */
+  function action<A extends CaseAction>(name: A, summary: string, body: z.ZodType<CaseActionBodies[A]>) {
     return route({
       method: 'post',
-      path: `/cases/:id/${path}`,
+      path: `/cases/:id/${name}`,
       summary,
       tags: ['case actions'],
-      access,
+      access: rolesFor(name),
       params: idParams,
       body,
       responses: actionResponses,
-      async handler({ params, body: input, req }) {
-        const actor = actorOf(req);
-        return { status: 200, body: await actOnCase(dependencies, params.id, update, { ...(input as object), actor }) };
+      async handler({ params, body: fields, req }) {
+        return { status: 200, body: await actOnCase(dependencies, params.id, name, { ...fields, actor: actorOf(req) }) };
       },
     });
   }
@@ -204,26 +208,22 @@ export function caseRoutes(dependencies: ApiDependencies): Route[] {
         return { status: 200, body: found };
       },
     }),
-    action('inspection', '录入检查结果 / Record the inspection result (R9)', ['officer'], inspectionSchema, messages.recordInspection),
-    action('review', '审核检查结果 / Review the inspection result (brigade office)', ['coordinator', 'leadership'], reviewSchema, messages.reviewInspection),
-    action('rectification-order', '责令限期整改 / Order rectification with a deadline (R12)', ['officer'], rectificationOrderSchema, messages.orderRectification),
-    action('rectification-report', '登记企业整改报告 / Record the entity\'s rectification report (early)', ['officer', 'coordinator'], rectificationReportSchema, messages.reportRectification),
-    action('revisit', '录入回访结果 / Record the revisit (R13)', ['officer'], revisitSchema, messages.recordRevisit),
-    action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', ['officer', 'coordinator'], dispositionSchema, messages.recordDisposition),
-    action('recusal', '申请回避 / Declare a conflict and recuse (R10)', ['officer'], recusalSchema, messages.declareConflict),
-    action('cancel', '撤销案件 / Cancel the case (leadership)', ['leadership'], cancelSchema, messages.cancelCase),
+    action('inspection', '录入检查结果 / Record the inspection result (R9)', inspectionSchema),
+    action('review', '审核检查结果 / Review the inspection result (brigade office)', reviewSchema),
+    action('rectification-order', '责令限期整改 / Order rectification with a deadline (R12)', rectificationOrderSchema),
+    action('rectification-report', '登记企业整改报告 / Record the entity\'s rectification report (early)', rectificationReportSchema),
+    action('revisit', '录入回访结果 / Record the revisit (R13)', revisitSchema),
+    action('disposition', '处罚、移送或移送公安 / Penalty, transfer or police referral (R14, R15)', dispositionSchema),
+    action('recusal', '申请回避 / Declare a conflict and recuse (R10)', recusalSchema),
+    action('cancel', '撤销案件 / Cancel the case (leadership)', cancelSchema),
     route({
       method: 'post',
       path: '/cases/:id/reassignment',
       summary: '调整检查组：以符合条件的执法人员替换组内一人 / Change the team: replace one officer with an eligible one (R9, R10)',
       tags: ['case actions'],
-      access: ['coordinator'],
+      access: rolesFor('reassignment'),
       params: idParams,
-      body: z.strictObject({
-        officerId: z.uuid('应为执法人员 UUID / must be an officer UUID').meta({ description: '调出的组内人员 / the officer leaving the team' }),
-        replacementId: z.uuid('应为执法人员 UUID / must be an officer UUID').meta({ description: '替换人员：持有效执法证、与对象无利害关系 / the replacement: a valid certificate, no conflict' }),
-        reason: text(500),
-      }),
+      body: reassignmentSchema,
       responses: actionResponses,
       async handler({ params, body, req }) {
         return { status: 200, body: await reassignCaseOfficer(dependencies, params.id, { ...body, actor: actorOf(req) }) };

@@ -1,7 +1,7 @@
 // HTTP → Temporal → PostgreSQL and back, as an officer's or leader's request goes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
-import { registerEntity as registerEntityVia, registerOfficer } from '../support/fixtures';
+import { asOfficer, registerEntity as registerEntityVia, registerOfficer } from '../support/fixtures';
 import { createActivities } from '../../activities';
 import { systemClock } from '../../activities/clock';
 import { appendAudit, verifyAudit } from '../../services/audit';
@@ -165,7 +165,9 @@ describe('R2 the officer directory follows people as they move and as certificat
     const entity = await registerEntity();
     const [a, b] = await team();
     await call(system.baseUrl, 'POST', `/officers/${a}/certificate`, { withdrawn: true, reason: '调离执法岗位，收回执法证' });
-    const expired = await registerOfficer(system.baseUrl, { certificateValidUntil: '2020-12-31' });
+    // A certificate that has run out since the officer was registered (one already expired is refused at registration).
+    const expired = await registerOfficer(system.baseUrl);
+    await system.db.officer.update({ where: { id: expired.id }, data: { certificateValidUntil: new Date('2020-12-31') } });
     for (const members of [[a, b], [expired.id, b]]) {
       const refused = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: members });
       expect(refused.status).toBe(422);
@@ -176,7 +178,7 @@ describe('R2 the officer directory follows people as they move and as certificat
 
 describe('R20 the projection writes are single statements that a retry leaves unchanged', () => {
   it('R20 a retried progress, notification, opening and publication writes each row, event and notification once', async () => {
-    const activities = createActivities({ db: system.db, clock: systemClock });
+    const activities = createActivities({ db: system.db, drawSeedKey: system.dependencies.drawSeedKey, clock: systemClock });
     const entity = await registerEntity();
     const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: await team() });
     const caseId: string = opened.body.id;
@@ -257,5 +259,85 @@ describe('R20 the projection writes are single statements that a retry leaves un
     );
     expect(await system.db.auditEntry.count({ where: { action: 'TEST' } })).toBe(20);
     expect(await verifyAudit(system.db)).toMatchObject({ valid: true });
+  });
+});
+
+describe('R18 an officer acts only on their own team\'s cases', () => {
+  it('R18 an officer not on the team is refused every action with 403, the rectification report included, and learns nothing of the case', async () => {
+    const entity = await registerEntity();
+    const members = await team();
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: members });
+    const caseId: string = opened.body.id;
+    const outsider = asOfficer((await registerOfficer(system.baseUrl)).id);
+    const today = new Date().toISOString().slice(0, 10);
+    const actions: Array<[string, unknown]> = [
+      ['inspection', { inspectionDate: today, officersPresent: members, resultCategory: 'no_problem', items: [{ itemCode: 'SW-YFK-01', checkpoints: [{ code: 'deposit', passed: true }] }] }],
+      ['rectification-order', { requirements: '限期整改' }],
+      ['rectification-report', { note: '已整改' }],
+      ['revisit', { revisitDate: today, officersPresent: members, rectified: true, findings: '已整改' }],
+      ['disposition', { dispositions: [{ kind: 'police_referral', reason: '涉嫌犯罪' }] }],
+      ['recusal', { relation: 'relative' }],
+    ];
+    const refuseAll = async () => {
+      for (const [action, body] of actions) {
+        const refused = await call(system.baseUrl, 'POST', `/cases/${caseId}/${action}`, body, outsider);
+        expect(refused.status, `${action}: ${JSON.stringify(refused.body)}`).toBe(403);
+        expect(refused.body.detail).not.toMatch(/awaiting_|rectifying|under_review|publishing|closed/);
+      }
+    };
+    await refuseAll();
+
+    // Where the report would be taken from the team, it is still refused from the outsider, and nothing is written.
+    const [lead] = members;
+    const asLead = asOfficer(lead!);
+    expect((await call(system.baseUrl, 'POST', `/cases/${caseId}/inspection`, { ...(actions[0]![1] as object), resultCategory: 'problem_found', items: [{ itemCode: 'SW-YFK-01', checkpoints: [{ code: 'deposit', passed: false }] }] }, asLead)).status).toBe(200);
+    expect((await call(system.baseUrl, 'POST', `/cases/${caseId}/review`, { decision: 'approve' }, testUsers.coordinator.headers)).status).toBe(200);
+    expect((await call(system.baseUrl, 'POST', `/cases/${caseId}/rectification-order`, { requirements: '限期整改', days: 30, overrideReason: '整改量大' }, asLead)).status).toBe(200);
+    const before = await call(system.baseUrl, 'GET', `/cases/${caseId}`);
+    expect(before.body.status).toBe('rectifying');
+    await refuseAll();
+    expect((await call(system.baseUrl, 'GET', `/cases/${caseId}`)).body).toEqual(before.body);
+
+    // The team and the office may file it.
+    const reported = await call(system.baseUrl, 'POST', `/cases/${caseId}/rectification-report`, { note: '已开立存管账户' }, asOfficer(members[1]!));
+    expect(reported.status, JSON.stringify(reported.body)).toBe(200);
+    await call(system.baseUrl, 'POST', `/cases/${caseId}/cancel`, { reason: '测试结束' }, testUsers.leadership.headers);
+  });
+
+  it('R18 an officer not on the team is refused a closed case with 403 too, not told it has ended', async () => {
+    const entity = await registerEntity();
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: await team() });
+    await call(system.baseUrl, 'POST', `/cases/${opened.body.id}/cancel`, { reason: '投诉人撤回投诉' }, testUsers.leadership.headers);
+    const outsider = asOfficer((await registerOfficer(system.baseUrl)).id);
+    const refused = await call(system.baseUrl, 'POST', `/cases/${opened.body.id}/rectification-report`, { note: '已整改' }, outsider);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).not.toContain('cancelled');
+  });
+});
+
+describe('R5 an inspection result names only the items that apply to the entity', () => {
+  it('R5 an item whose categories leave out the entity\'s is refused with 422 naming it, and the case is unchanged', async () => {
+    const code = `BF-${Date.now().toString(36).toUpperCase()}`;
+    const item = await call(system.baseUrl, 'POST', '/inspection-items', {
+      code,
+      name: '报废机动车回收拆解企业资质与拆解行为',
+      legalBasis: '《报废机动车回收管理办法》第六条',
+      categories: ['end_of_life_vehicle_recycler'],
+    });
+    expect(item.status, JSON.stringify(item.body)).toBe(201);
+    const entity = await registerEntity();
+    const members = await team();
+    const opened = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.id, origin: 'complaint', reason: '投诉线索', team: members });
+    const before = await call(system.baseUrl, 'GET', `/cases/${opened.body.id}`);
+    const body = (itemCode: string) => ({
+      inspectionDate: new Date().toISOString().slice(0, 10),
+      officersPresent: members,
+      resultCategory: 'no_problem',
+      items: [{ itemCode: 'SW-YFK-01', checkpoints: [{ code: 'deposit', passed: true }] }, { itemCode, checkpoints: [{ code: '1', passed: true }] }],
+    });
+    const refused = await call(system.baseUrl, 'POST', `/cases/${opened.body.id}/inspection`, body(code), asOfficer(members[0]!));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.items.1.itemCode', message: expect.stringContaining(code) })]);
+    expect((await call(system.baseUrl, 'GET', `/cases/${opened.body.id}`)).body).toEqual(before.body);
   });
 });

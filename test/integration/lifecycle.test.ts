@@ -153,7 +153,7 @@ describe('R12 R13 R16 R17 the full lifecycle of a case with problems found', () 
       code,
       name: '零售商促销行为规范',
       legalBasis: '《零售商促销行为管理办法》第六条',
-      categories: ['retailer'],
+      categories: ['prepaid_card_issuer'],
       defaultRectificationDays: 5,
     });
     expect(item.status, JSON.stringify(item.body)).toBe(201);

@@ -24,6 +24,9 @@ describe('R20 recorded case histories replay on the current workflow code', () =
         'recusal-then-cancelled',
         'entity-deregistered',
         'returned-then-approved',
+        // Recorded by test/workflows/caseWorkflow.test.ts: reminders the case slept through (REMINDERS_AFTER_AN_OUTAGE).
+        'reminders-after-an-outage',
+        'reminders-slept-past-the-deadline',
       ]),
     );
   });

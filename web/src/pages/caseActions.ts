@@ -4,36 +4,46 @@ import { get, post, type Me } from '../api';
 import { formValues, h } from '../dom';
 import { tr, resultLabel, dispositionLabel, dispositionStatusLabel } from '../i18n';
 import { rerender } from '../router';
-import { actionForm, field } from '../ui';
+import { deadlinePreview } from '../deadlinePreview';
+import { actionForm, dateInput, field } from '../ui';
 import type { CaseDetail } from '../../../domain/caseDetail';
 import { nextDispositionStatus } from '../../../domain/dispositions';
-import { dispositionKinds, resultCategories, type DispositionKind } from '../../../domain/inspectionCase';
+import type { CaseAction } from '../../../domain/caseActions';
+import { availableActions, whoMay, type CaseSituation } from '../../../domain/caseRules';
+import { dispositionKinds, resultCategories, roles, type Actor, type DispositionKind } from '../../../domain/inspectionCase';
 
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
+/** The case as the rules table sees it, from what the page was given. */
+function situationOf(found: CaseDetail): CaseSituation {
+  return { status: found.status, team: found.team, rectificationReported: found.records.some((record) => record.kind === 'rectification_report') };
+}
+
+/** The signed-in user as the API names them when they act: an officer by their directory id. */
+function actorOf(me: Me): Actor {
+  return { id: me.officerId ?? me.id, roles: roles.filter((role) => me.roles.includes(role)) };
+}
+
 export function caseActions(found: CaseDetail, me: Me): HTMLElement {
-  const onTeam = me.officerId !== null && found.team.includes(me.officerId);
-  const is = (role: string) => me.roles.includes(role);
-  const open = !['closed', 'cancelled', 'ended', 'publishing'].includes(found.status);
-  const reported = found.records.some((record) => record.kind === 'rectification_report');
-  const act = (action: string) => async (body: unknown) => {
+  // The rules table decides which forms show: the same rows the API and the workflow apply.
+  const may = new Set(availableActions(situationOf(found), actorOf(me)));
+  const act = (action: CaseAction) => async (body: unknown) => {
     await post(`/cases/${found.id}/${action}`, body);
     rerender();
   };
 
   const forms: Array<HTMLElement | null> = [
-    found.status === 'awaiting_inspection' && onTeam ? inspectionForm(found, act('inspection')) : null,
-    found.status === 'under_review' && (is('coordinator') || is('leadership')) ? reviewForm(act('review')) : null,
-    found.status === 'awaiting_rectification_order' && onTeam ? rectificationOrderForm(found, act('rectification-order')) : null,
-    ['rectifying', 'awaiting_revisit'].includes(found.status) && (onTeam || is('coordinator')) && !reported
+    may.has('inspection') ? inspectionForm(found, act('inspection')) : null,
+    may.has('review') ? reviewForm(act('review')) : null,
+    may.has('rectification-order') ? rectificationOrderForm(found, act('rectification-order')) : null,
+    may.has('rectification-report')
       ? simpleForm(tr('登记企业整改报告', 'Record the entity’s rectification report'), 'note', tr('整改情况', 'What was rectified'), act('rectification-report'), 'rectification-report')
       : null,
-    // Before the deadline only when the entity has reported its rectification early (as the workflow allows).
-    (found.status === 'awaiting_revisit' || (found.status === 'rectifying' && reported)) && onTeam ? revisitForm(found, act('revisit')) : null,
-    found.status === 'awaiting_disposition' && (onTeam || is('coordinator')) ? dispositionForm(act('disposition')) : null,
-    open && onTeam ? recusalForm(act('recusal')) : null,
-    open && is('coordinator') ? reassignmentForm(found, act('reassignment')) : null,
-    open && is('leadership') ? simpleForm(tr('撤销案件', 'Cancel the case'), 'reason', tr('撤销理由', 'Reason'), act('cancel'), 'cancel') : null,
+    may.has('revisit') ? revisitForm(found, act('revisit')) : null,
+    may.has('disposition') ? dispositionForm(act('disposition')) : null,
+    may.has('recusal') ? recusalForm(act('recusal')) : null,
+    may.has('reassignment') ? reassignmentForm(found, act('reassignment')) : null,
+    may.has('cancel') ? simpleForm(tr('撤销案件', 'Cancel the case'), 'reason', tr('撤销理由', 'Reason'), act('cancel'), 'cancel') : null,
   ];
   const shown = forms.filter((form): form is HTMLElement => form !== null);
   return shown.length ? h('section', { class: 'actions' }, h('h2', null, tr('办理', 'Act')), shown) : h('span');
@@ -87,14 +97,16 @@ function itemBlock(items: Array<{ code: string; name: string }>, itemIndex: numb
 function inspectionForm(found: CaseDetail, submit: (body: unknown) => Promise<void>): HTMLElement {
   const itemsHolder = h('div', { class: 'items' }, h('p', { class: 'loading' }, '…'));
   let items: Array<{ code: string; name: string }> = [];
-  void get<{ items: Array<{ code: string; name: string }> }>('/inspection-items').then((answer) => {
-    items = answer.items;
+  void get<{ items: Array<{ code: string; name: string; categories: string[] }> }>('/inspection-items').then((answer) => {
+    // Only the items that apply to this entity, as the API accepts them (issue 15).
+    const category = found.entity.category;
+    items = answer.items.filter((item) => category === null || item.categories.length === 0 || item.categories.includes(category));
     itemsHolder.replaceChildren(itemBlock(items, 0));
   });
   const form = actionForm(
     tr('录入检查结果', 'Record the inspection result'),
     [
-      field(tr('检查日期', 'Inspection date'), h('input', { type: 'date', name: 'inspectionDate', value: today() })),
+      field(tr('检查日期', 'Inspection date'), dateInput('inspectionDate', today())),
       officerChecks(found),
       itemsHolder,
       h('button', { type: 'button', class: 'secondary', onclick: () => itemsHolder.append(itemBlock(items, itemsHolder.children.length)) }, tr('增加检查事项', 'Add an item')),
@@ -181,6 +193,7 @@ function rectificationOrderForm(found: CaseDetail, submit: (body: unknown) => Pr
         h('select', { name: 'dayKind' }, h('option', { value: '' }, tr('默认', 'default')), h('option', { value: 'working' }, tr('工作日', 'working days')), h('option', { value: 'calendar' }, tr('自然日', 'calendar days'))),
       ),
       field(tr('变更期限的理由', 'Why another period'), h('input', { name: 'overrideReason' })),
+      deadlinePreview(period?.days),
     ],
     async (element) => {
       const values = formValues(element);
@@ -199,7 +212,7 @@ function revisitForm(found: CaseDetail, submit: (body: unknown) => Promise<void>
   return actionForm(
     tr('录入回访结果', 'Record the revisit'),
     [
-      field(tr('回访日期', 'Revisit date'), h('input', { type: 'date', name: 'revisitDate', value: today() })),
+      field(tr('回访日期', 'Revisit date'), dateInput('revisitDate', today())),
       officerChecks(found),
       field(tr('整改情况', 'Rectified?'), h('select', { name: 'rectified' }, h('option', { value: 'true' }, tr('已整改', 'rectified')), h('option', { value: 'false' }, tr('未整改', 'not rectified')))),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dispositionNeeded', value: 'true' }), tr('违法行为仍需处置', 'the violation needs a disposition anyway')),
@@ -309,8 +322,7 @@ function simpleForm(title: string, name: string, label: string, submit: (body: u
 
 /** R14, R15: each disposition's next step (decision, execution; acceptance, the recipient's answer), also after closure. */
 export function dispositionProgressForms(found: CaseDetail, me: Me): HTMLElement[] {
-  const onTeam = me.officerId !== null && found.team.includes(me.officerId);
-  if (!onTeam && !me.roles.includes('coordinator')) return [];
+  if (whoMay('disposition', found.team, actorOf(me))) return [];
   return found.dispositions.flatMap((disposition) => {
     const next = nextDispositionStatus(disposition.kind as DispositionKind, disposition.status);
     if (!next) return [];

@@ -1,5 +1,5 @@
-// Where the Temporal CLI comes from. Plain JavaScript because `npm run setup` uses it before any package
-// (TypeScript runner included) is installed.
+// Where the Temporal CLI comes from. Plain JavaScript because `npm run setup` (scripts/setup.mjs) uses it before
+// any package (TypeScript runner included) is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
