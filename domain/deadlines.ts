@@ -48,6 +48,16 @@ export function calendarDaysUntilDeadline(start: Date, days: number, kind: DayKi
   return offset;
 }
 
+/**
+ * The date (YYYY-MM-DD, China time) on which a period of `days` counted from the date `from` ends: what a
+ * rectification order ordered on `from` gives as its deadline (R12), counted exactly as the case counts it.
+ */
+export function deadlineDate(from: string, days: number, kind: DayKind, calendar: WorkingCalendar = {}): string {
+  const startDay = Date.parse(`${from}T00:00:00Z`);
+  const offset = calendarDaysUntilDeadline(new Date(startDay - CHINA_OFFSET_MS), days, kind, calendar);
+  return new Date(startDay + offset * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** Where a case's default rectification period comes from (R12). */
 export type RectificationPeriodSource = 'plan' | 'item' | 'bureau';
 

@@ -4,13 +4,13 @@
 // columns are, which model keeps it and which unique column a row is known by.
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Prisma } from '@prisma/client';
 import type { z } from 'zod';
 import type { Db } from '../db/client';
+import { readTableFile, UnreadableFile, type Sheet, type SheetRow, type TableFormat } from './tableFile';
 
-export type TableFormat = 'csv' | 'xlsx';
+export type { TableFormat } from './tableFile';
 
 /**
  * A column as the bureau's spreadsheets name it, Chinese first; the field name is accepted as a header too.
@@ -20,6 +20,14 @@ export interface Column<Current> {
   field: keyof Current & string;
   zh: string;
   type?: 'text' | 'list' | 'number' | 'date';
+  /** A code (credit code, certificate number, item code): full-width characters are made half-width (NFKC). */
+  code?: boolean;
+  /** Words a person writes for a stored value (高 → high), from the vocabulary the pages show. */
+  labels?: Readonly<Record<string, string>>;
+  /** The same from a list kept in the database (category names → codes): exports write the words. */
+  wordsFrom?(db: Db): Promise<Readonly<Record<string, string>>>;
+  /** What the template's example row holds. */
+  example?: string;
 }
 
 /** As much of a Prisma model as imports and exports use; `Create` is the model's create-many input. */
@@ -43,6 +51,11 @@ export interface Directory<Current, Create> {
   exportOnly?: ReadonlyArray<{ zh: string; value(current: Current): string }>;
   /** What else an update changes, in the same transaction. */
   afterUpdate?(tx: Prisma.TransactionClient, current: Current, changes: Record<string, unknown>, actor: string): Promise<void>;
+  /**
+   * Checks a schema cannot make (a value from a list kept in the database): prepared once per file, it answers
+   * the refusal of a row, if any.
+   */
+  rowCheck?(db: Db): Promise<(row: Record<string, unknown>) => Omit<RefusedRow, 'line'> | undefined>;
 }
 
 export interface RefusedRow {
@@ -58,39 +71,18 @@ export interface ImportPlan<Current> {
   update: Array<{ line: number; key: string; current: Current; data: Record<string, unknown>; before: Record<string, Json>; after: Record<string, Json> }>;
   unchanged: number;
   refused: RefusedRow[];
+  /** What the reader should know that refuses no row: another sheet left out, a title row above the header. */
+  warnings: string[];
 }
 
 const LIST_SEPARATOR = /[;；、,，\n]/;
 const required = '必填 / required';
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    // Rich text, hyperlinks and formulas: what the cell shows.
-    if ('richText' in value) return (value as { richText: Array<{ text: string }> }).richText.map((run) => run.text).join('');
-    if ('text' in value) return String((value as { text: unknown }).text);
-    if ('result' in value) return cellText((value as { result: unknown }).result);
-  }
-  return String(value);
-}
 
 // A CSV cell that starts like a formula would run as one when a spreadsheet opens the file (CSV injection):
 // it is written behind a quote mark, which a spreadsheet shows as text and an import takes off again.
 const FORMULA_START = /^[=+\-@\t\r]/;
 const neutralised = (cell: string) => (FORMULA_START.test(cell) ? `'${cell}` : cell);
 const restored = (cell: string) => (cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell);
-
-async function readTable(format: TableFormat, content: Buffer): Promise<string[][]> {
-  if (format === 'csv') return (parseCsv(content, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][]).map((row) => row.map(restored));
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  workbook.worksheets[0]?.eachRow({ includeEmpty: false }, (row) => {
-    rows.push((row.values as unknown[]).slice(1).map(cellText));
-  });
-  return rows;
-}
 
 export async function writeTable(format: TableFormat, sheet: string, rows: string[][]): Promise<Buffer> {
   // The BOM makes Excel read the CSV as UTF-8.
@@ -109,12 +101,34 @@ function shown(value: unknown): Json {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(shown(a)) === JSON.stringify(shown(b));
 
-/** A cell as the row schema expects it; an unreadable number stays text so the schema names the problem. */
-function cellValue(type: Column<unknown>['type'], cell: string): unknown {
-  if (type === 'list') return cell.split(LIST_SEPARATOR).map((part) => part.trim()).filter(Boolean);
-  if (type === 'number') return Number.isFinite(Number(cell)) ? Number(cell) : cell;
+/** Excel counts days from 1899-12-30 (its 1900 leap-year bug included): 47848 is 2030-12-31. */
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+/** A date as people type it — 2030-12-31, 2030/12/31, 2030.12.31, 2030年12月31日, or an Excel date serial — as YYYY-MM-DD. */
+export function dateCell(cell: string): string {
+  const parts = cell.match(/^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/);
+  if (parts) return `${parts[1]}-${parts[2]!.padStart(2, '0')}-${parts[3]!.padStart(2, '0')}`;
+  if (/^\d{1,6}(\.\d+)?$/.test(cell) && Number(cell) >= 1 && Number(cell) < 2_958_466) {
+    return new Date(EXCEL_EPOCH + Math.floor(Number(cell)) * 86_400_000).toISOString().slice(0, 10);
+  }
   return cell;
 }
+
+/** A cell as the row schema expects it; an unreadable number stays text so the schema names the problem. */
+function cellValue(column: Column<unknown>, cell: string): unknown {
+  const labelled = (value: string) => column.labels?.[value] ?? value;
+  if (column.type === 'list') return cell.split(LIST_SEPARATOR).map((part) => labelled(part.trim())).filter(Boolean);
+  if (column.type === 'number') return Number.isFinite(Number(cell)) ? Number(cell) : cell;
+  if (column.type === 'date') return dateCell(cell);
+  if (column.code) return cell.normalize('NFKC').replace(/\s+/g, '');
+  return labelled(cell);
+}
+
+/** A code that reached the file as a number: Excel keeps 15 significant digits and may show 9.13E+17. */
+const numberShaped = (cell: string) => /^\d+(\.\d+)?(E\+?\d+)?$/i.test(cell);
+const numericCodeReason = (cell: string) =>
+  `该单元格是数字格式（${cell}），Excel 只保留 15 位有效数字，代码可能已丢失位数：请把此列设为“文本”格式并重新录入 / ` +
+  `the cell holds a number (${cell}): Excel keeps 15 significant digits, so the code may have lost some; format the column as text and enter the codes again`;
 
 /** A validated row's fields as the table stores them. */
 function stored<Current>(columns: ReadonlyArray<Column<Current>>, row: Record<string, unknown>, fields: Iterable<string>): Record<string, unknown> {
@@ -135,57 +149,122 @@ function firstIssue(issues: z.core.$ZodIssue[], given: Set<string>): Omit<Refuse
  * What importing the file would do. Each row is checked with the schema of the directory's create endpoint;
  * an empty cell leaves a known row's value as it is. The first problem of a row refuses it.
  */
+const HEADER_SEARCH_ROWS = 10;
+
+const titleOf = <Current>(column: Column<Current>, title: string) => [column.zh, column.field].includes(title.trim());
+
+/** The header: of the first ten rows, the one naming most of the directory's columns (the first of equals); -1 if none names any. */
+function findHeader<Current>(directory: Directory<Current, unknown>, rows: SheetRow[]): number {
+  let best = -1;
+  let bestCount = 0;
+  rows.slice(0, HEADER_SEARCH_ROWS).forEach((row, index) => {
+    const count = directory.columns.filter((column) => row.cells.some((cell) => titleOf(column, String(cell)))).length;
+    if (count > bestCount) [best, bestCount] = [index, count];
+  });
+  return best;
+}
+
+/**
+ * The sheet to read (the first whose header is found, else the first) and, in the file's own words, what the
+ * reader should know about the others.
+ */
+function chooseSheet<Current>(directory: Directory<Current, unknown>, sheets: Sheet[], warnings: string[]): Sheet | undefined {
+  const chosen = sheets.find((sheet) => findHeader(directory, sheet.rows) >= 0) ?? sheets[0];
+  const others = sheets.filter((sheet) => sheet !== chosen && sheet.rows.length > 0).map((sheet) => `“${sheet.name}”`);
+  if (chosen && others.length > 0) {
+    warnings.push(`只导入了工作表“${chosen.name}”；工作表${others.join('、')}未导入 / only the sheet "${chosen.name}" was imported; ${others.join(', ')} ${others.length > 1 ? 'were' : 'was'} not`);
+  }
+  return chosen;
+}
+
+/**
+ * What importing the file would do. Each row is checked with the schema of the directory's create endpoint;
+ * an empty cell leaves a known row's value as it is. The first problem of a row refuses it. Lines are the file's
+ * own, blank rows skipped but counted.
+ */
 export async function planImport<Current, Create>(
   db: Db,
   directory: Directory<Current, Create>,
   schema: z.ZodObject,
-  format: TableFormat,
   content: Buffer,
 ): Promise<ImportPlan<Current>> {
-  const plan: ImportPlan<Current> = { create: [], update: [], unchanged: 0, refused: [] };
-  let table: string[][];
+  const plan: ImportPlan<Current> = { create: [], update: [], unchanged: 0, refused: [], warnings: [] };
+  let sheets: Sheet[];
   try {
-    table = await readTable(format, content);
+    sheets = (await readTableFile(content, restored)).sheets;
   } catch (error) {
-    const name = format.toUpperCase();
-    plan.refused.push({ line: 1, field: 'file', reason: `无法读取 ${name} 文件 / cannot read the ${name} file: ${(error as Error).message}` });
+    if (!(error instanceof UnreadableFile)) throw error;
+    plan.refused.push({ line: 1, field: 'file', reason: error.message });
     return plan;
   }
-  const [header = [], ...body] = table;
+  const sheet = chooseSheet(directory as Directory<Current, unknown>, sheets, plan.warnings);
+  const rows = sheet?.rows ?? [];
+  const headerAt = findHeader(directory as Directory<Current, unknown>, rows);
+  if (headerAt < 0) {
+    const expected = directory.columns.map((column) => column.zh).join('、');
+    const line = rows[0]?.line ?? 1;
+    plan.refused.push({
+      line,
+      field: 'file',
+      reason:
+        rows.length === 0
+          ? '文件中没有数据 / the file holds no rows'
+          : `没有找到表头：前 ${HEADER_SEARCH_ROWS} 行中没有一行含有列名。表头是一行列名：${expected}（可下载导入模板）/ ` +
+            `no header found: none of the first ${HEADER_SEARCH_ROWS} lines names a column. The header is one line of column names (download the import template)`,
+    });
+    return plan;
+  }
+  const header = rows[headerAt]!;
+  if (headerAt > 0) {
+    plan.warnings.push(
+      `表头在第 ${header.line} 行，其上的 ${rows.slice(0, headerAt).map((row) => `第 ${row.line} 行（${row.cells.find((cell) => cell.trim())?.trim()}）`).join('、')}作为标题未导入 / ` +
+        `the header is on line ${header.line}; the title above it was not imported`,
+    );
+  }
   const position = new Map<Column<Current>, number>();
   for (const column of directory.columns) {
-    const index = header.findIndex((title) => [column.zh, column.field].includes(String(title).trim()));
+    const index = header.cells.findIndex((title) => titleOf(column, String(title)));
     if (index >= 0) position.set(column, index);
     else if (!schema.shape[column.field]!.safeParse(undefined).success) {
-      plan.refused.push({ line: 1, field: column.field, reason: `缺少列“${column.zh}” / missing column "${column.field}"` });
+      plan.refused.push({ line: header.line, field: column.field, reason: `缺少列“${column.zh}” / missing column "${column.field}"` });
     }
   }
   if (plan.refused.length > 0) return plan;
 
+  const check = await directory.rowCheck?.(db);
   const accepted: Array<{ line: number; key: string; row: Record<string, unknown>; given: Set<string> }> = [];
   const seen = new Map<string, number>();
-  body.forEach((cells, index) => {
-    const line = index + 2;
+  for (const { line, cells, numeric } of rows.slice(headerAt + 1)) {
     const input: Record<string, unknown> = {};
+    const asNumber = new Map<string, string>();
     for (const [column, at] of position) {
       const cell = String(cells[at] ?? '').trim();
-      if (cell !== '') input[column.field] = cellValue(column.type, cell);
+      if (cell === '') continue;
+      input[column.field] = cellValue(column as Column<unknown>, cell);
+      if (column.code && (numeric[at] || numberShaped(cell))) asNumber.set(column.field, cell);
     }
     const given = new Set(Object.keys(input));
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
-      plan.refused.push({ ...firstIssue(parsed.error.issues, given), line });
-      return;
+      const issue = firstIssue(parsed.error.issues, given);
+      const typedAsNumber = asNumber.get(issue.field);
+      plan.refused.push({ ...issue, ...(typedAsNumber !== undefined ? { reason: `${issue.reason}；${numericCodeReason(typedAsNumber)}` } : {}), line });
+      continue;
+    }
+    const refusal = check?.(parsed.data);
+    if (refusal) {
+      plan.refused.push({ ...refusal, line });
+      continue;
     }
     const key = String(parsed.data[directory.key]);
     const first = seen.get(key);
     if (first !== undefined) {
       plan.refused.push({ line, field: directory.key, reason: `与第 ${first} 行重复 / repeats line ${first}` });
-      return;
+      continue;
     }
     seen.set(key, line);
     accepted.push({ line, key, row: parsed.data, given });
-  });
+  }
 
   const existing = new Map(
     (await directory.table(db).findMany({ where: { [directory.key]: { in: accepted.map((row) => row.key) } } })).map((current) => [String(current[directory.key]), current]),
@@ -226,15 +305,18 @@ export async function applyImport<Current, Create>(db: Db, directory: Directory<
   );
 }
 
-/** The answer to an import: counts, every refused row, and the first rows of what changes. */
-export function importReport(plan: ImportPlan<unknown>, dryRun: boolean) {
+/** The answer to an import: counts, every refused row (its column as the file names it), and the first rows of what changes. */
+export function importReport<Current, Create>(directory: Directory<Current, Create>, plan: ImportPlan<Current>, dryRun: boolean) {
+  const columnTitle = (field: string) =>
+    directory.columns.find((column) => column.field === field)?.zh ?? (field === 'file' ? '文件' : field === 'row' ? '整行' : field);
   return {
     dryRun,
     applied: !dryRun,
     created: plan.create.length,
     updated: plan.update.length,
     unchanged: plan.unchanged,
-    refused: plan.refused,
+    refused: plan.refused.map((refusal) => ({ ...refusal, column: columnTitle(refusal.field) })),
+    warnings: plan.warnings,
     preview: {
       create: plan.create.slice(0, 100).map(({ line, key, data }) => ({ line, key, row: Object.fromEntries(Object.entries(data).map(([field, value]) => [field, shown(value)])) })),
       update: plan.update.slice(0, 100).map(({ line, key, before, after }) => ({ line, key, before, after })),
@@ -253,12 +335,25 @@ export function importAudit(plan: ImportPlan<unknown>, dryRun: boolean): Prisma.
   };
 }
 
+/** A stored value as the file shows it: its (first) word when the column has one (high → 高), else itself. */
+function labelOf(words: Readonly<Record<string, string>> | undefined, value: string): string {
+  const found = Object.entries(words ?? {}).find(([, stored]) => stored === value);
+  return found ? found[0] : value;
+}
+
+/** The header a file is imported with and one example row: what staff fill in. */
+export async function importTemplate<Current, Create>(directory: Directory<Current, Create>, format: TableFormat): Promise<Buffer> {
+  return writeTable(format, directory.title.zh, [directory.columns.map((column) => column.zh), directory.columns.map((column) => column.example ?? '')]);
+}
+
 export async function exportDirectory<Current, Create>(db: Db, directory: Directory<Current, Create>, format: TableFormat): Promise<Buffer> {
   const header = [...directory.columns.map((column) => column.zh), ...(directory.exportOnly ?? []).map((column) => column.zh)];
+  const wordsOf = new Map(await Promise.all(directory.columns.map(async (column) => [column.field, column.wordsFrom ? await column.wordsFrom(db) : column.labels] as const)));
   const rows = (await directory.table(db).findMany({ orderBy: { [directory.key]: 'asc' } })).map((current) => [
-    ...directory.columns.map(({ field, type }) => {
-      const value = (current as Record<string, unknown>)[field];
-      return type === 'list' && Array.isArray(value) ? value.join('；') : String(shown(value) ?? '');
+    ...directory.columns.map((column) => {
+      const value = (current as Record<string, unknown>)[column.field];
+      const words = wordsOf.get(column.field);
+      return column.type === 'list' && Array.isArray(value) ? value.map((part) => labelOf(words, String(part))).join('；') : labelOf(words, String(shown(value) ?? ''));
     }),
     ...(directory.exportOnly ?? []).map((column) => column.value(current)),
   ]);

@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import { entityLeftMarket } from '../workflows/caseMessages';
 import { DomainError } from '../domain/errors';
 import type { Change } from './audit';
+import { resolveCategories } from './categories';
 
 export interface NewEntity {
   uscc: string;
@@ -19,13 +20,15 @@ export interface NewEntity {
 }
 
 export async function registerEntity(db: Db, entity: NewEntity) {
+  // A category outside the bureau's list would leave the entity out of every plan's scope without anyone noticing.
+  const category = entity.category === undefined ? undefined : (await resolveCategories(db, [entity.category], 'body.category'))[0];
   const existing = await db.entity.findUnique({ where: { uscc: entity.uscc }, select: { id: true } });
   if (existing) {
     throw new DomainError('conflict', `统一社会信用代码已登记 / this credit code is already registered (${existing.id})`, [
       { field: 'body.uscc', message: '已存在 / already exists' },
     ]);
   }
-  return db.entity.create({ data: { id: randomUUID(), ...entity } });
+  return db.entity.create({ data: { id: randomUUID(), ...entity, category } });
 }
 
 export async function findEntity(db: Db, id: string) {

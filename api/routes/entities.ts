@@ -7,6 +7,8 @@ import { entityDirectory } from '../../services/entityImport';
 import { actorOf, type ApiDependencies } from '../context';
 import { pageOf, pageQuery, route } from '../http';
 import { directoryFileRoutes } from './directoryFiles';
+import { addCategory, listCategories } from '../../services/categories';
+import { riskLevelLabels, riskLevels } from '../../domain/vocabulary';
 
 export const usccSchema = z
   .string({ error: '必填 / required' })
@@ -28,9 +30,17 @@ const newEntitySchema = z.strictObject({
   legalRepresentative: text(100).optional(),
   address: text(300).optional(),
   street: text(100).optional(),
-  category: text(100).optional(),
-  grade: z.enum(['A', 'B', 'C', 'D']).optional().meta({ description: '分类分级 / the bureau\'s grade' }),
-  riskLevel: z.enum(['low', 'medium', 'high']).optional(),
+  category: text(100).optional().meta({ description: '类别清单中的代码或名称（GET /entity-categories）/ a category of the bureau\'s list, by code or name' }),
+  grade: z.enum(['A', 'B', 'C', 'D'], { error: '分级应为 A、B、C、D 之一 / the grade is one of A, B, C, D' }).optional().meta({ description: '分类分级 / the bureau\'s grade' }),
+  riskLevel: z
+    .enum(riskLevels, { error: `风险等级应为 ${riskLevels.map((level) => `${riskLevelLabels[level].zh}（${level}）`).join('、')} 之一 / the risk level is one of ${riskLevels.join(', ')}` })
+    .optional(),
+});
+
+const categorySchema = z.object({
+  code: z.string().meta({ description: '代码，存于检查对象与抽查事项 / the code entities and items keep' }),
+  name: z.string().meta({ description: '中文名称 / the Chinese name' }),
+  nameEn: z.string(),
 });
 
 const legalStatusSchema = z.enum(['operating', 'deregistered', 'revoked', 'moved_out']).meta({ description: '法律状态 / legal status: operating, deregistered, revoked, moved out' });
@@ -106,6 +116,36 @@ const listQuery = z.strictObject({
 
 export function entityRoutes({ db, temporal }: ApiDependencies) {
   return [
+    route({
+      method: 'get',
+      path: '/entity-categories',
+      summary: '检查对象类别清单 / The bureau\'s list of entity categories (R1, R3)',
+      tags: ['entities'],
+      access: 'authenticated',
+      responses: { 200: { description: '全部类别，按代码 / every category, by code', schema: z.object({ items: z.array(categorySchema) }) } },
+      async handler() {
+        return { status: 200, body: { items: await listCategories(db) } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/entity-categories',
+      summary: '新增检查对象类别 / Add a category to the bureau\'s list',
+      tags: ['entities'],
+      access: ['coordinator', 'leadership'],
+      body: z.strictObject({
+        code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,49}$/, '代码为 2–50 位小写字母、数字或下划线 / 2–50 lower-case letters, digits or _'),
+        name: text(50),
+        nameEn: text(100),
+      }),
+      responses: {
+        201: { description: '已新增 / added', schema: categorySchema },
+        409: { description: '代码或名称已存在 / the code or the name exists' },
+      },
+      async handler({ body }) {
+        return { status: 201, body: await addCategory(db, body) };
+      },
+    }),
     route({
       method: 'post',
       path: '/entities/:id/risk-flags',

@@ -63,10 +63,10 @@ describe('R2 bulk import and export of the officer directory', () => {
     expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
     expect(dryRun.body).toMatchObject({ dryRun: true, applied: false, created: 1, updated: 1, unchanged: 0 });
     expect(dryRun.body.refused).toEqual([
-      { line: 4, field: 'certificateValidUntil', reason: expect.stringContaining('YYYY-MM-DD') },
-      { line: 5, field: 'name', reason: '必填 / required' },
-      { line: 6, field: 'certificateNumber', reason: expect.stringContaining('第 2 行') },
-      { line: 7, field: 'gender', reason: expect.any(String) },
+      { line: 4, field: 'certificateValidUntil', column: '执法证有效期至', reason: expect.stringContaining('YYYY-MM-DD') },
+      { line: 5, field: 'name', column: '姓名', reason: '必填 / required' },
+      { line: 6, field: 'certificateNumber', column: '执法证号', reason: expect.stringContaining('第 2 行') },
+      { line: 7, field: 'gender', column: '性别', reason: expect.any(String) },
     ]);
     expect(dryRun.body.preview.create).toEqual([
       { line: 2, key: fresh, row: expect.objectContaining({ name: '王五', certificateValidUntil: '2031-06-30', specialties: ['prepaid_card', 'auction'] }) },
@@ -130,7 +130,7 @@ describe('R2 bulk import and export of the officer directory', () => {
       `${first},甲,,2031-01-01`,
       `${second},乙,,2031-01-01`,
     ].join('\n');
-    const plan = await planImport(system.db, officerDirectory, newOfficerSchema, 'csv', Buffer.from(csv));
+    const plan = await planImport(system.db, officerDirectory, newOfficerSchema, Buffer.from(csv));
     expect(plan).toMatchObject({ refused: [], update: [expect.anything()], create: [expect.anything(), expect.anything()] });
 
     // Someone registers one of the new certificates between the check and the write.
@@ -143,7 +143,7 @@ describe('R2 bulk import and export of the officer directory', () => {
 
   it('R2 a file without the certificate-number column is refused as a whole', async () => {
     const answer = await call(system.baseUrl, 'POST', '/officers/import', { format: 'csv', content: '姓名,执法证有效期至\n张三,2030-12-31', dryRun: true });
-    expect(answer.body.refused).toEqual([{ line: 1, field: 'certificateNumber', reason: expect.stringContaining('执法证号') }]);
+    expect(answer.body.refused).toEqual([{ line: 1, field: 'certificateNumber', column: '执法证号', reason: expect.stringContaining('执法证号') }]);
   });
 
   it('R2 the directory exports as XLSX and CSV, and each export imports back with no change', async () => {
@@ -228,6 +228,15 @@ describe('R2 an officer\'s affiliation (人员归属) and post (岗位)', () => 
     expect(await call(system.baseUrl, 'GET', `/officers/${officer.id}`)).toMatchObject({ body: { post: '执法队员', postings: [] } });
   });
 
+  it('R2 an officer whose certificate has already expired is refused at registration, naming the field, and nothing is written', async () => {
+    const before = await system.db.officer.count();
+    const yesterday = new Date(Date.now() - 86_400_000 - 8 * 3_600_000).toISOString().slice(0, 10);
+    const refused = await call(system.baseUrl, 'POST', '/officers', { name: '过期证执法员', certificateNumber: 'R2-EXPIRED-1', certificateValidUntil: yesterday });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.certificateValidUntil', message: expect.stringContaining('R2') })]);
+    expect(await system.db.officer.count()).toBe(before);
+  });
+
   it('R2 an import that changes affiliation or post records the move like a change of unit', async () => {
     const officer = await registerOfficer({ name: '郑十一', affiliation: '在编（事业编制）', post: '执法队员' });
     const csv = ['执法证号,姓名,人员归属,岗位,执法证有效期至', `${officer.certificateNumber},郑十一,聘用,法制审核员,2030-12-31`].join('\n');
@@ -270,10 +279,10 @@ describe('R3 bulk import and export of the inspection-item list', () => {
     expect(dryRun.status, JSON.stringify(dryRun.body)).toBe(200);
     expect(dryRun.body).toMatchObject({ created: 1, updated: 1 });
     expect(dryRun.body.refused).toEqual([
-      { line: 4, field: 'code', reason: expect.stringContaining('大写字母') },
-      { line: 5, field: 'categories', reason: '必填 / required' },
-      { line: 6, field: 'sampleRatio', reason: expect.any(String) },
-      { line: 7, field: 'yearlyFrequency', reason: expect.any(String) },
+      { line: 4, field: 'code', column: '事项编码', reason: expect.stringContaining('大写字母') },
+      { line: 5, field: 'categories', column: '适用对象类别', reason: '必填 / required' },
+      { line: 6, field: 'sampleRatio', column: '抽查比例', reason: expect.any(String) },
+      { line: 7, field: 'yearlyFrequency', column: '年度抽查频次', reason: expect.any(String) },
     ]);
     expect(dryRun.body.preview.update).toEqual([
       { line: 3, key: code, before: { categories: ['prepaid_card_issuer'] }, after: { categories: ['prepaid_card_issuer', 'refined_oil_retailer'] } },
@@ -373,7 +382,9 @@ describe('R20 every directory update is audited with its before and after', () =
   it('R19 the officer and item import and export routes are described in the OpenAPI document', async () => {
     const document = await call(system.baseUrl, 'GET', '/openapi.json');
     for (const path of ['/officers', '/inspection-items']) {
-      expect(document.body.paths[`${path}/import`].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['format', 'content']));
+      const imports = document.body.paths[`${path}/import`].post.requestBody.content;
+      expect(Object.keys(imports['application/json'].schema.properties)).toEqual(expect.arrayContaining(['file', 'format', 'content', 'dryRun']));
+      expect(imports['multipart/form-data'].schema.required).toEqual(['file']);
       expect(document.body.paths[`${path}/export`].get.parameters).toEqual([expect.objectContaining({ name: 'format', in: 'query' })]);
     }
   });

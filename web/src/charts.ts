@@ -11,8 +11,10 @@ export interface Bar {
 export function barChart(bars: Bar[], options: { title: string; testId?: string }): HTMLElement {
   const max = Math.max(1, ...bars.map((bar) => bar.value));
   const rowHeight = 26;
-  const labelWidth = 150;
-  const width = 520;
+  // Item names are long Chinese phrases: the label column grows with them (a CJK character is about 12 units wide).
+  const textWidth = (text: string) => [...text].reduce((sum, character) => sum + (character.charCodeAt(0) > 0x2e80 ? 12 : 7), 0);
+  const labelWidth = Math.min(340, Math.max(150, ...bars.map((bar) => textWidth(bar.label) + 12)));
+  const width = labelWidth + 370;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${bars.length * rowHeight + 4}`, role: 'img', 'aria-label': options.title, class: 'chart' });
   bars.forEach((bar, index) => {
     const y = index * rowHeight + 2;

@@ -1,4 +1,6 @@
 // Chinese first, English on request; the choice is kept in the browser.
+import { chineseDate, englishDate } from '../../domain/chineseDate';
+import { chinaDate } from '../../domain/deadlines';
 import { dispositionStatusLabels } from '../../domain/dispositions';
 import {
   caseOriginLabels,
@@ -81,17 +83,27 @@ const eventLabels: Record<string, Text> = {
   closed: { zh: '办结', en: 'closed' },
   cancelled: { zh: '撤销', en: 'cancelled' },
   ended: { zh: '终止', en: 'ended' },
+  document_issued: { zh: '出具文书', en: 'document issued' },
 };
 export const eventLabel = (kind: string) => labelOf(eventLabels, kind);
 
+/** A day as the bureau writes it on screen and in files: YYYY-MM-DD, in China time, whatever the browser's locale. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Date(iso).toLocaleDateString(language === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso : chinaDate(new Date(iso));
 }
 
+/** A date in words, as notices write it: 2026年12月6日 (6 December 2026); a YYYY-MM-DD date or an instant. */
+export function formatChineseDate(value: string | null | undefined): string {
+  if (!value) return '';
+  return language === 'zh' ? chineseDate(value) : englishDate(value);
+}
+
+/** An instant as YYYY-MM-DD HH:mm in China time. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false });
+  const shifted = new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString();
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`;
 }
 
 export function formatShare(share: number | null | undefined): string {

@@ -149,3 +149,16 @@ export function actionForm(title: string, fields: Node[], submit: (form: HTMLFor
   });
   return form;
 }
+
+/**
+ * A date field that reads and shows YYYY-MM-DD whatever the phone's locale (a browser's own date input shows
+ * 12/06/2026 or 2026/12/6): 2026/12/6 or 2026.12.6 typed are written back as 2026-12-06.
+ */
+export function dateInput(name: string, value?: string): HTMLInputElement {
+  const input = h('input', { type: 'text', name, value: value ?? '', inputmode: 'numeric', placeholder: 'YYYY-MM-DD', pattern: '\\d{4}-\\d{2}-\\d{2}', maxlength: 10, autocomplete: 'off', class: 'date' });
+  input.addEventListener('change', () => {
+    const parts = input.value.trim().match(/^(\d{4})\D(\d{1,2})\D(\d{1,2})\D?$/);
+    if (parts) input.value = `${parts[1]}-${parts[2]!.padStart(2, '0')}-${parts[3]!.padStart(2, '0')}`;
+  });
+  return input;
+}

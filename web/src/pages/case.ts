@@ -7,7 +7,8 @@ import { statusBadge } from '../ui';
 import { caseActions, dispositionProgressForms } from './caseActions';
 
 export async function casePage({ id }: Record<string, string>): Promise<Node> {
-  const found = await get<CaseDetail>(`/cases/${id}`);
+  const [found, items] = await Promise.all([get<CaseDetail>(`/cases/${id}`), get<{ items: Array<{ code: string; name: string }> }>('/inspection-items')]);
+  const itemNames = new Map(items.items.map((item) => [item.code, item.name]));
   const names = new Map(Object.entries(found.actorNames));
   const who = (actor: string) => names.get(actor) ?? (actor === 'system' ? tr('系统', 'system') : actor);
   const latest = (kind: string) => found.records.filter((record) => record.kind === kind).at(-1);
@@ -17,7 +18,7 @@ export async function casePage({ id }: Record<string, string>): Promise<Node> {
     [tr('状态', 'Status'), statusBadge(found.status)],
     [tr('下一步', 'Next step'), nextStepLabel(found.status)],
     [tr('检查对象', 'Entity'), `${found.entity.name}（${found.entity.uscc}）`],
-    [tr('来源', 'Origin'), `${originLabel(found.origin)}${found.originReason ? `：${found.originReason}` : ''}`],
+    [tr('来源', 'Origin'), originText(found)],
     [tr('检查组', 'Team'), found.teamMembers.map((member) => member.name).join('、')],
     [tr('立案', 'Opened'), formatDateTime(found.openedAt)],
   ];
@@ -45,10 +46,10 @@ export async function casePage({ id }: Record<string, string>): Promise<Node> {
       'p',
       { class: 'documents' },
       tr('文书：', 'Documents: '),
-      documents.filter(([, , available]) => available).map(([kind, label]) => h('a', { href: `#/cases/${found.id}/documents/${kind}`, class: 'document-link' }, label)),
+      documents.filter(([, , available]) => available).map(([kind, label]) => h('a', { href: `#/cases/${found.id}/documents/${kind}`, class: 'document-link' }, `${label}（PDF）`)),
     ),
     caseActions(found, session()!.me),
-    inspection ? inspectionView(inspection.data, who) : null,
+    inspection ? inspectionView(inspection.data, who, itemNames) : null,
     found.dispositions.length
       ? h(
           'section',
@@ -72,14 +73,32 @@ export async function casePage({ id }: Record<string, string>): Promise<Node> {
         'ol',
         { class: 'timeline', 'data-testid': 'timeline' },
         found.timeline.map((event) =>
-          h('li', null, h('time', null, formatDateTime(event.at)), h('strong', null, eventLabel(event.kind)), h('span', { class: 'actor' }, who(event.actor)), event.reason ? h('p', null, bilingual(event.reason)) : null),
+          h(
+            'li',
+            null,
+            h('time', null, formatDateTime(event.at)),
+            h('strong', null, eventLabel(event.kind)),
+            h('span', { class: 'actor' }, who(event.actor)),
+            event.reason ? h('p', null, bilingual(event.reason)) : null,
+            event.kind === 'document_issued' ? issuedDocumentLine(event.data) : null,
+          ),
         ),
       ),
     ),
   );
 }
 
-function inspectionView(data: any, who: (id: string) => string): HTMLElement {
+/**
+ * Where the case came from, said once: a drawn case's reason already names the draw ("双随机抽取：坛商抽查〔2026〕1号"),
+ * so it stands alone; another origin is followed by its reason.
+ */
+function originText(found: CaseDetail): string {
+  const reason = found.originReason ? bilingual(found.originReason) : '';
+  if (found.origin === 'random') return reason || originLabel(found.origin);
+  return reason ? `${originLabel(found.origin)}：${reason}` : originLabel(found.origin);
+}
+
+function inspectionView(data: any, who: (id: string) => string, itemNames: Map<string, string>): HTMLElement {
   return h(
     'section',
     null,
@@ -89,7 +108,7 @@ function inspectionView(data: any, who: (id: string) => string): HTMLElement {
       h(
         'div',
         { class: 'item-result' },
-        h('h3', null, item.itemCode),
+        h('h3', null, itemNames.get(item.itemCode) ?? item.itemCode, h('small', { class: 'code' }, ` ${item.itemCode}`)),
         h('ul', null, (item.checkpoints ?? []).map((checkpoint: any) => h('li', { class: checkpoint.passed ? 'passed' : 'failed' }, `${checkpoint.passed ? '✓' : '✗'} ${checkpoint.code}${checkpoint.description ? ` ${checkpoint.description}` : ''}`))),
         item.findings ? h('p', null, item.findings) : null,
         item.evidence?.length ? h('p', { class: 'evidence' }, `${tr('证据', 'Evidence')}：${item.evidence.join('、')}`) : null,
@@ -97,6 +116,11 @@ function inspectionView(data: any, who: (id: string) => string): HTMLElement {
     ),
     data.summary ? h('p', null, data.summary) : null,
   );
+}
+
+/** An issued document on the timeline: what it is, its 文号 and the SHA-256 of the PDF served (R20). */
+function issuedDocumentLine(data: any): HTMLElement {
+  return h('p', { class: 'issued-document' }, `${data?.title ?? ''}（${(data?.numbers ?? []).join('、')}）`, h('br'), h('code', { class: 'hash' }, `SHA-256 ${data?.sha256 ?? ''}`));
 }
 
 function describeDisposition(details: any): string {

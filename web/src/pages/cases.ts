@@ -72,9 +72,44 @@ export async function caseListPage(_params: Record<string, string>, search: URLS
     null,
     h('h1', null, tr('案件', 'Cases'), h('small', { 'data-testid': 'case-total' }, ` ${answer.total}`)),
     form,
-    applied.length ? h('p', { class: 'applied' }, tr('其他条件：', 'Also filtered by: '), applied.map(([name, value]) => `${name}=${value}`).join(', '), ' ', h('a', { href: '#/cases' }, tr('清除', 'clear'))) : null,
+    applied.length
+      ? h('p', { class: 'applied', 'data-testid': 'applied-filters' }, tr('其他条件：', 'Also filtered by: '), (await Promise.all(applied.map(([name, value]) => describeFilter(name, value)))).join('；'), ' ', h('a', { href: '#/cases' }, tr('清除', 'clear')))
+      : null,
     h('div', { class: 'toolbar' }, exportButtons(tr('案件列表', 'cases'), columns, () => fetchAllPages<CaseRow>('/cases', filter))),
     table(columns, answer.items, { testId: 'case-list' }),
     h('p', { class: 'pager' }, pageLink(page - 1, '‹'), ` ${page} / ${pages} `, pageLink(page + 1, '›')),
   );
+}
+
+/** A filter as a person reads it: the plan's number, the officer's or entity's name, the item's name — never an id. */
+async function describeFilter(name: string, value: string): Promise<string> {
+  const named = async <T>(path: string, pick: (found: T) => string, fallback: string) => get<T>(path).then(pick).catch(() => fallback);
+  switch (name) {
+    case 'planId':
+      return named<{ number: string; title: string }>(`/plans/${value}`, (plan) => `${tr('计划', 'plan')} ${plan.number}`, tr('指定计划或抽取', 'a given plan or draw'));
+    case 'officerId':
+      return named<{ name: string }>(`/officers/${value}`, (officer) => `${tr('执法人员', 'officer')} ${officer.name}`, tr('指定执法人员', 'a given officer'));
+    case 'team': {
+      const names = await Promise.all(value.split(',').map((id) => named<{ name: string }>(`/officers/${id}`, (officer) => officer.name, '—')));
+      return `${tr('检查组', 'team')} ${names.join('、')}`;
+    }
+    case 'entityId':
+      return named<{ name: string }>(`/entities/${value}`, (entity) => `${tr('检查对象', 'entity')} ${entity.name}`, tr('指定检查对象', 'a given entity'));
+    case 'itemCode':
+      return named<{ items: Array<{ code: string; name: string }> }>(
+        '/inspection-items',
+        (answer) => `${tr('抽查事项', 'item')} ${answer.items.find((item) => item.code === value)?.name ?? value}`,
+        `${tr('抽查事项', 'item')} ${value}`,
+      );
+    case 'itemResult':
+      return tr('该事项发现问题', 'a failed checkpoint in that item');
+    case 'escalated':
+      return tr('已督办', 'escalated');
+    case 'escalationLevel':
+      return value === '2' ? tr('已报局领导', 'escalated to leadership') : tr('已报大队办公室', 'escalated to the brigade office');
+    case 'inspected':
+      return value === 'true' ? tr('已检查', 'inspected') : tr('未检查', 'not inspected');
+    default:
+      return value;
+  }
 }

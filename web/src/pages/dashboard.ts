@@ -141,8 +141,8 @@ export async function dashboardPage(_params: Record<string, string>, search: URL
       h('h2', null, tr('分事项检查结果', 'Results per inspection item')),
       barChart(
         data.perItem.flatMap((item) => [
-          { label: `${item.itemCode} ${tr('已查', 'inspected')}`, value: item.inspected, href: casesOf({ itemCode: item.itemCode }) },
-          { label: `${item.itemCode} ${tr('有问题', 'failed')}`, value: item.failed, href: casesOf({ itemCode: item.itemCode, itemResult: 'failed' }), tone: 'warn' as const },
+          { label: `${item.name ?? item.itemCode} ${tr('已查', 'inspected')}`, value: item.inspected, href: casesOf({ itemCode: item.itemCode }) },
+          { label: `${item.name ?? item.itemCode} ${tr('有问题', 'failed')}`, value: item.failed, href: casesOf({ itemCode: item.itemCode, itemResult: 'failed' }), tone: 'warn' as const },
         ]),
         { title: tr('各事项：检查户数与发现问题户数', 'Per item: inspected and with a failed checkpoint'), testId: 'item-chart' },
       ),

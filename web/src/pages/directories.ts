@@ -2,9 +2,10 @@
 // shows every row that would be created, updated or refused before anything is written.
 import { download, get, post, query, session } from '../api';
 import { formValues, h } from '../dom';
-import { bilingual, currentLanguage, tr } from '../i18n';
+import { bilingual, currentLanguage, pick, tr } from '../i18n';
 import { navigate, rerender } from '../router';
 import { exportButtons, fetchAllPages, showProblem, table, type Column } from '../ui';
+import { categoryLabel, itemKindLabel, itemMethodLabel, legalStatusLabel, loadCategories, riskLabel } from '../vocabulary';
 
 interface ImportReport {
   dryRun: boolean;
@@ -12,18 +13,20 @@ interface ImportReport {
   created: number;
   updated: number;
   unchanged: number;
-  refused: Array<{ line: number; field: string; reason: string }>;
+  refused: Array<{ line: number; field: string; column: string; reason: string }>;
+  warnings: string[];
   preview: { create: Array<{ line: number; key: string }>; update: Array<{ line: number; key: string; before: Record<string, unknown>; after: Record<string, unknown> }> };
 }
 
-const legalStatusLabels: Record<string, string> = { operating: '在营', deregistered: '注销', revoked: '吊销', moved_out: '迁出' };
-
-/** Import panel: pick a file, see the dry run row by row, then apply all accepted rows at once. */
-function importPanel(path: string): HTMLElement | null {
+/**
+ * Import panel: pick a file, see the dry run row by row, then apply all accepted rows at once. The file goes as it
+ * is (its bytes): the API tells CSV from XLSX and UTF-8 from GB18030 itself.
+ */
+function importPanel(path: string, name: string): HTMLElement | null {
   if (!session()!.me.roles.includes('coordinator')) return null;
   const report = h('div', { class: 'import-report', 'data-testid': 'import-report' });
   const input = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
-  let pending: { format: 'csv' | 'xlsx'; content: string } | null = null;
+  let pending: { file: string } | null = null;
 
   const send = async (dryRun: boolean) => {
     if (!pending) return;
@@ -38,12 +41,26 @@ function importPanel(path: string): HTMLElement | null {
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
     if (!file) return;
-    const format = file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
-    const content = format === 'csv' ? await file.text() : base64(new Uint8Array(await file.arrayBuffer()));
-    pending = { format, content };
+    pending = { file: base64(new Uint8Array(await file.arrayBuffer())) };
     await send(true);
   });
-  return h('details', { class: 'import' }, h('summary', null, tr('批量导入（CSV / XLSX）', 'Bulk import (CSV / XLSX)')), input, report);
+  const template = (format: 'xlsx' | 'csv') => () => download(`${path}/import-template?format=${format}`, `${name}-template.${format}`);
+  return h(
+    'details',
+    { class: 'import' },
+    h('summary', null, tr('批量导入（CSV / XLSX）', 'Bulk import (CSV / XLSX)')),
+    h(
+      'p',
+      { class: 'hint' },
+      tr('导入模板：', 'Templates: '),
+      h('button', { type: 'button', class: 'link', 'data-testid': 'template-xlsx', onclick: template('xlsx') }, 'Excel'),
+      ' · ',
+      h('button', { type: 'button', class: 'link', onclick: template('csv') }, 'CSV'),
+      tr('（表头与一行示例；CSV 可为 UTF-8 或 GB18030）', ' (the header and an example row; CSV in UTF-8 or GB18030)'),
+    ),
+    input,
+    report,
+  );
 }
 
 function reportView(answer: ImportReport, apply: () => Promise<void>): HTMLElement {
@@ -56,11 +73,12 @@ function reportView(answer: ImportReport, apply: () => Promise<void>): HTMLEleme
       answer.applied ? tr('已导入：', 'Imported: ') : tr('试运行（尚未写入）：', 'Dry run (nothing written yet): '),
       tr(`新增 ${answer.created}，更新 ${answer.updated}，不变 ${answer.unchanged}，拒绝 ${answer.refused.length}`, `${answer.created} new, ${answer.updated} updated, ${answer.unchanged} unchanged, ${answer.refused.length} refused`),
     ),
+    answer.warnings.length ? h('ul', { class: 'warnings', 'data-testid': 'import-warnings' }, answer.warnings.map((warning) => h('li', null, bilingual(warning)))) : null,
     answer.refused.length
       ? table(
           [
             { label: tr('行', 'Line'), value: (row) => row.line },
-            { label: tr('字段', 'Field'), value: (row) => row.field },
+            { label: tr('列', 'Column'), value: (row) => (currentLanguage() === 'zh' ? row.column : row.field) },
             { label: tr('原因', 'Reason'), value: (row) => bilingual(row.reason) },
           ],
           answer.refused,
@@ -125,15 +143,15 @@ function blacklistCell(row: EntityRow): Node | string {
 export async function entitiesPage(_params: Record<string, string>, search: URLSearchParams): Promise<Node> {
   const filter = { q: search.get('q') ?? undefined, street: search.get('street') ?? undefined, category: search.get('category') ?? undefined };
   const page = Number(search.get('page') ?? 1);
-  const answer = await get<{ total: number; pageSize: number; items: EntityRow[] }>(`/entities${query({ ...filter, page, pageSize: 50 })}`);
+  const [answer, categories] = await Promise.all([get<{ total: number; pageSize: number; items: EntityRow[] }>(`/entities${query({ ...filter, page, pageSize: 50 })}`), loadCategories()]);
   const columns: Column<EntityRow>[] = [
     { label: tr('统一社会信用代码', 'Credit code'), value: (row) => row.uscc },
     { label: tr('名称', 'Name'), value: (row) => row.name, cell: (row) => h('a', { href: `#/cases${query({ entityId: row.id })}` }, row.name) },
-    { label: tr('类别', 'Category'), value: (row) => row.category },
+    { label: tr('类别', 'Category'), value: (row) => categoryLabel(categories, row.category) },
     { label: tr('街道/镇', 'Street/town'), value: (row) => row.street },
     { label: tr('等级', 'Grade'), value: (row) => row.grade },
-    { label: tr('风险', 'Risk'), value: (row) => row.riskLevel },
-    { label: tr('状态', 'Status'), value: (row) => (currentLanguage() === 'zh' ? legalStatusLabels[row.legalStatus] ?? row.legalStatus : row.legalStatus) },
+    { label: tr('风险', 'Risk'), value: (row) => riskLabel(row.riskLevel) },
+    { label: tr('状态', 'Status'), value: (row) => legalStatusLabel(row.legalStatus) },
     {
       label: tr('失信名单', 'Blacklist'),
       value: (row) => row.blacklist.map((entry) => `${entry.reason}（${entry.listedAt.slice(0, 10)}）`).join('；'),
@@ -145,7 +163,12 @@ export async function entitiesPage(_params: Record<string, string>, search: URLS
     { class: 'filters' },
     h('input', { name: 'q', placeholder: tr('名称或信用代码', 'name or credit code'), value: filter.q ?? '' }),
     h('input', { name: 'street', placeholder: tr('街道/镇', 'street/town'), value: filter.street ?? '' }),
-    h('input', { name: 'category', placeholder: tr('类别', 'category'), value: filter.category ?? '' }),
+    h(
+      'select',
+      { name: 'category' },
+      h('option', { value: '' }, tr('全部类别', 'every category')),
+      Object.entries(categories).map(([code, label]) => h('option', { value: code, selected: code === filter.category }, pick(label))),
+    ),
     h('button', { type: 'submit' }, tr('查询', 'Search')),
   );
   form.addEventListener('submit', (event) => {
@@ -158,7 +181,7 @@ export async function entitiesPage(_params: Record<string, string>, search: URLS
     h('h1', null, tr('检查对象名录', 'Market entities'), h('small', null, ` ${answer.total}`)),
     form,
     h('div', { class: 'toolbar' }, exportButtons(tr('检查对象', 'entities'), columns, () => fetchAllPages<EntityRow>('/entities', filter, 500)), fileExports('/entities', 'entities')),
-    importPanel('/entities'),
+    importPanel('/entities', 'entities'),
     table(columns, answer.items, { testId: 'entity-list' }),
     pager('#/entities', filter, page, Math.ceil(answer.total / answer.pageSize)),
   );
@@ -203,7 +226,7 @@ export async function officersPage(): Promise<Node> {
     null,
     h('h1', null, tr('执法检查人员名录', 'Officers'), h('small', null, ` ${answer.total}`)),
     h('div', { class: 'toolbar' }, fileExports('/officers', 'officers')),
-    importPanel('/officers'),
+    importPanel('/officers', 'officers'),
     table(columns, answer.items, { testId: 'officer-list', exportAs: tr('执法人员', 'officers') }),
   );
 }
@@ -219,14 +242,14 @@ interface ItemRow {
 }
 
 export async function itemsPage(): Promise<Node> {
-  const answer = await get<{ items: ItemRow[] }>('/inspection-items');
+  const [answer, categories] = await Promise.all([get<{ items: ItemRow[] }>('/inspection-items'), loadCategories()]);
   const columns: Column<ItemRow>[] = [
     { label: tr('编号', 'Code'), value: (row) => row.code },
     { label: tr('事项', 'Item'), value: (row) => row.name },
     { label: tr('依据', 'Legal basis'), value: (row) => row.legalBasis },
-    { label: tr('适用对象', 'Applies to'), value: (row) => row.categories.join('、') },
-    { label: tr('类型', 'Kind'), value: (row) => (row.kind === 'key' ? tr('重点', 'key') : tr('一般', 'general')) },
-    { label: tr('方式', 'Method'), value: (row) => row.method },
+    { label: tr('适用对象', 'Applies to'), value: (row) => row.categories.map((code) => categoryLabel(categories, code)).join('、') },
+    { label: tr('类型', 'Kind'), value: (row) => itemKindLabel(row.kind) },
+    { label: tr('方式', 'Method'), value: (row) => itemMethodLabel(row.method) },
     { label: tr('整改期限（天）', 'Rectification days'), value: (row) => row.defaultRectificationDays },
   ];
   const staff = session()!.me.roles.some((role) => role !== 'officer');
@@ -235,7 +258,7 @@ export async function itemsPage(): Promise<Node> {
     null,
     h('h1', null, tr('抽查事项清单', 'Inspection items'), h('small', null, ` ${answer.items.length}`)),
     staff ? h('div', { class: 'toolbar' }, fileExports('/inspection-items', 'inspection-items')) : null,
-    importPanel('/inspection-items'),
+    importPanel('/inspection-items', 'inspection-items'),
     table(columns, answer.items, { testId: 'item-list', exportAs: tr('抽查事项', 'items') }),
   );
 }

@@ -3,7 +3,7 @@ import { post } from '../api';
 import { formValues, h } from '../dom';
 import { tr } from '../i18n';
 import { navigate } from '../router';
-import { actionForm, field } from '../ui';
+import { actionForm, dateInput, field } from '../ui';
 
 export interface ItemOption {
   code: string;
@@ -23,7 +23,8 @@ const listOf = (text: string | undefined) => (text ?? '').split(/[,，、;；\n]
 /** An empty number box is left out, so the API's default applies; anything else goes as typed, for the API to judge. */
 const numberOf = (text: string | undefined) => (text ? Number(text) : undefined);
 
-export function planDraftForm(items: ItemOption[]): HTMLFormElement {
+/** `categories`: the bureau's category list, code → name in the reader's language. */
+export function planDraftForm(items: ItemOption[], categories: Array<[string, string]>): HTMLFormElement {
   // A group of boxes is a fieldset, not a field(): labels cannot hold labels.
   const checkboxes = (legend: string, name: string, options: Array<[string, string]>) =>
     h('fieldset', { class: 'choices' }, h('legend', null, legend), options.map(([value, label]) => h('label', null, h('input', { type: 'checkbox', name, value }), ` ${label}`)));
@@ -32,10 +33,10 @@ export function planDraftForm(items: ItemOption[]): HTMLFormElement {
     [
       field(tr('类型', 'Kind'), h('select', { name: 'kind' }, h('option', { value: 'annual' }, tr('年度', 'annual')), h('option', { value: 'monthly' }, tr('月度', 'monthly')))),
       field(tr('名称', 'Title'), h('input', { name: 'title', maxlength: 200 })),
-      field(tr('起始日期', 'Period start'), h('input', { type: 'date', name: 'periodStart' })),
-      field(tr('截止日期', 'Period end'), h('input', { type: 'date', name: 'periodEnd' })),
-      checkboxes(tr('抽查事项', 'Inspection items'), 'itemCodes', items.map((item) => [item.code, `${item.code} ${item.name}`])),
-      field(tr('行业类别', 'Categories'), h('input', { name: 'scope.categories' }), tr('留空为全部；多个用顿号或逗号分隔', 'empty for all; separate several with commas')),
+      field(tr('起始日期', 'Period start'), dateInput('periodStart')),
+      field(tr('截止日期', 'Period end'), dateInput('periodEnd')),
+      checkboxes(tr('抽查事项', 'Inspection items'), 'itemCodes', items.map((item) => [item.code, `${item.name}（${item.code}）`])),
+      checkboxes(tr('行业类别（不选为事项适用的全部类别）', 'Categories (none ticked: every category the items apply to)'), 'scope.categories', categories),
       field(tr('街道', 'Streets'), h('input', { name: 'scope.streets' }), tr('留空为全部', 'empty for all')),
       field(tr('抽查户数', 'Targets'), h('input', { type: 'number', name: 'targetCount', min: 1 })),
       field(tr('检查组人数', 'Team size'), h('input', { type: 'number', name: 'teamSize', min: 2, value: 2 }), tr('不少于2人（R9）', 'at least two (R9)')),
@@ -45,7 +46,7 @@ export function planDraftForm(items: ItemOption[]): HTMLFormElement {
     async (form) => {
       const values = formValues(form);
       const checked = (name: string) => [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((input) => input.value);
-      const categories = listOf(values['scope.categories']);
+      const categories = checked('scope.categories');
       const streets = listOf(values['scope.streets']);
       const joint = checked('jointDepartments');
       const plan = await post<{ id: string }>('/plans', {

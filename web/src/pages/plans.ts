@@ -1,7 +1,8 @@
 // Plans and their approval (R4): where each stands, its history, and leadership's approve / send back.
 import { get, post, query, session } from '../api';
 import { formValues, h } from '../dom';
-import { formatDateTime, tr } from '../i18n';
+import { formatDateTime, pick, tr } from '../i18n';
+import { loadCategories } from '../vocabulary';
 import { rerender } from '../router';
 import { actionForm, field, table } from '../ui';
 import { planDraftForm, type ItemOption } from './planDraft';
@@ -37,15 +38,16 @@ interface PlanRow {
 
 export async function plansPage(_params: Record<string, string>, search: URLSearchParams): Promise<Node> {
   const drafting = session()!.me.roles.includes('coordinator');
-  const [answer, items] = await Promise.all([
+  const [answer, items, categories] = await Promise.all([
     get<{ total: number; items: PlanRow[] }>(`/plans${query({ status: search.get('status') ?? undefined, pageSize: 200 })}`),
     drafting ? get<{ items: ItemOption[] }>('/inspection-items') : null,
+    drafting ? loadCategories() : null,
   ]);
   return h(
     'div',
     null,
     h('h1', null, tr('抽查计划', 'Plans'), h('small', null, ` ${answer.total}`)),
-    items ? h('details', { class: 'panel' }, h('summary', null, tr('起草新计划', 'Draft a new plan')), planDraftForm(items.items)) : null,
+    items ? h('details', { class: 'panel' }, h('summary', null, tr('起草新计划', 'Draft a new plan')), planDraftForm(items.items, Object.entries(categories ?? {}).map(([code, label]) => [code, pick(label)]))) : null,
     table(
       [
         { label: tr('编号', 'Number'), value: (row) => row.number, cell: (row) => h('a', { href: `#/plans/${row.id}` }, row.number) },
@@ -62,8 +64,13 @@ export async function plansPage(_params: Record<string, string>, search: URLSear
 }
 
 export async function planPage({ id }: Record<string, string>): Promise<Node> {
-  const plan = await get<PlanRow & { itemCodes: string[]; history: Array<{ status: string; actor: string; at: string; comment?: string }>; caseIds: string[] }>(`/plans/${id}`);
-  const coverage = plan.kind === 'annual' ? await get<any>(`/plans/${id}/coverage`).catch(() => null) : null;
+  const [plan, items] = await Promise.all([
+    get<PlanRow & { itemCodes: string[]; history: Array<{ status: string; actor: string; at: string; comment?: string }>; actorNames?: Record<string, string>; caseIds: string[] }>(`/plans/${id}`),
+    get<{ items: ItemOption[] }>('/inspection-items'),
+  ]);
+  const coverage = plan.kind === 'annual' ? await get<Coverage>(`/plans/${id}/coverage`).catch(() => null) : null;
+  const itemNames = new Map(items.items.map((item) => [item.code, item.name]));
+  const who = (actor: string) => plan.actorNames?.[actor] ?? (/^[0-9a-f-]{36}$/.test(actor) ? tr('（已删除的用户）', '(a removed user)') : actor);
   const roles = session()!.me.roles;
   const transition = (path: string) => async (body: unknown) => {
     await post(`/plans/${id}/${path}`, body);
@@ -101,18 +108,55 @@ export async function planPage({ id }: Record<string, string>): Promise<Node> {
       h('dt', null, tr('期间', 'Period')),
       h('dd', null, `${plan.periodStart} — ${plan.periodEnd}`),
       h('dt', null, tr('事项', 'Items')),
-      h('dd', null, plan.itemCodes.join('、')),
+      h('dd', { 'data-testid': 'plan-items' }, h('ul', { class: 'plain' }, plan.itemCodes.map((code) => h('li', null, itemNames.get(code) ?? code, h('small', { class: 'code' }, ` ${code}`))))),
       h('dt', null, tr('抽查户数 / 检查组人数', 'Targets / team size')),
       h('dd', null, `${plan.targetCount} / ${plan.teamSize}`),
       plan.drawAt ? [h('dt', null, tr('抽取时间', 'Draw at')), h('dd', null, formatDateTime(plan.drawAt))] : null,
-      plan.drawId ? [h('dt', null, tr('抽取记录', 'Draw')), h('dd', null, h('a', { href: `#/draws/${plan.drawId}` }, plan.drawId))] : null,
+      plan.drawId ? [h('dt', null, tr('抽取记录', 'Draw')), h('dd', null, h('a', { href: `#/draws/${plan.drawId}` }, tr('查看抽取及其验证', 'the draw and its verification')))] : null,
     ),
-    coverage
-      ? h('section', { class: 'panel' }, h('h2', null, tr('全覆盖（R5）', 'Coverage (R5)')), h('pre', { class: 'json' }, JSON.stringify(coverage, null, 2)))
-      : null,
+    coverage ? coveragePanel(coverage) : null,
     forms.length ? h('section', { class: 'actions' }, forms) : null,
     h('h2', null, tr('审批记录', 'History')),
-    h('ol', { class: 'timeline' }, plan.history.map((step) => h('li', null, h('time', null, formatDateTime(step.at)), h('strong', null, planStatus(step.status)), h('span', { class: 'actor' }, step.actor), step.comment ? h('p', null, step.comment) : null))),
+    h('ol', { class: 'timeline' }, plan.history.map((step) => h('li', null, h('time', null, formatDateTime(step.at)), h('strong', null, planStatus(step.status)), h('span', { class: 'actor' }, who(step.actor)), step.comment ? h('p', null, step.comment) : null))),
     plan.caseIds.length ? h('p', null, h('a', { href: `#/cases${query({ planId: plan.id })}` }, tr(`本计划案件 ${plan.caseIds.length} 件`, `${plan.caseIds.length} cases of this plan`))) : null,
+  );
+}
+
+interface Coverage {
+  entitiesInScope: number;
+  inspected: number;
+  remaining: number;
+  monthlyPlans: Array<{ id: string; number: string; title: string; periodStart: string; status: string; targetCount: number }>;
+  plannedByMonthlyPlans: number;
+  shortfall: number;
+  fullCoverageReachable: boolean;
+}
+
+/** R5: how far the annual plan's period stands from full coverage, in words and figures. */
+function coveragePanel(coverage: Coverage): HTMLElement {
+  const figures: Array<[string, string | number]> = [
+    [tr('范围内对象', 'Entities in scope'), coverage.entitiesInScope],
+    [tr('期内已抽查', 'Inspected in the period'), coverage.inspected],
+    [tr('尚未抽查', 'Not yet inspected'), coverage.remaining],
+    [tr('月度计划已安排', 'Planned by monthly plans'), coverage.plannedByMonthlyPlans],
+    [tr('尚需安排', 'Still to plan'), coverage.shortfall],
+    [tr('能否实现全覆盖', 'Full coverage reachable'), coverage.fullCoverageReachable ? tr('能', 'yes') : tr('不能', 'no')],
+  ];
+  return h(
+    'section',
+    { class: 'panel', 'data-testid': 'coverage' },
+    h('h2', null, tr('全覆盖（R5）', 'Coverage (R5)')),
+    h('dl', { class: 'facts' }, figures.map(([label, value]) => [h('dt', null, label), h('dd', null, String(value))])),
+    coverage.monthlyPlans.length
+      ? table(
+          [
+            { label: tr('月度计划', 'Monthly plan'), value: (row) => `${row.number} ${row.title}`, cell: (row) => h('a', { href: `#/plans/${row.id}` }, `${row.number} ${row.title}`) },
+            { label: tr('起始', 'From'), value: (row) => row.periodStart },
+            { label: tr('状态', 'Status'), value: (row) => planStatus(row.status) },
+            { label: tr('抽查户数', 'Targets'), value: (row) => row.targetCount },
+          ],
+          coverage.monthlyPlans,
+        )
+      : null,
   );
 }
