@@ -1,6 +1,7 @@
 // The HTTP application: parse, call, answer. Everything it needs comes in as dependencies.
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
@@ -8,12 +9,18 @@ import type { ApiConfig } from '../config';
 import { caseTimingFrom } from '../config/caseTiming';
 import type { Db } from '../db/client';
 import { logger } from '../infra/logger';
+import { projectRoot } from '../infra/paths';
+import { auditVerifyingKeyFrom, checkpointFileOf } from '../services/auditCheckpoints';
+import { sealingKey } from '../infra/sealing';
 import { LoginThrottle } from '../services/auth';
 import type { ApiDependencies } from './context';
 import { mount, openApiDocument } from './http';
 import { Metrics } from './metrics';
 import { answerMalformedRequest, errorMiddleware, notFoundMiddleware } from './problems';
 import { authRoutes } from './routes/auth';
+import { calendarRoutes } from './routes/calendar';
+import { documentRoutes } from './routes/documents';
+import { directoryFileUploads } from './routes/directoryFiles';
 import { caseRoutes } from './routes/cases';
 import { dashboardRoutes } from './routes/dashboard';
 import { mountDocs } from './routes/docs';
@@ -25,7 +32,7 @@ import { notificationRoutes } from './routes/notifications';
 import { officerRoutes } from './routes/officers';
 import { planRoutes } from './routes/plans';
 import { oversightRoutes } from './routes/oversight';
-import { anonymousRateLimit, authentication, cors, jsonBodiesOnly } from './security';
+import { anonymousRateLimit, authentication, cors, jsonBodiesOnly, noStoreForCredentials } from './security';
 import { webRoutes } from './web';
 
 export function apiDependenciesFrom(config: ApiConfig, db: Db, temporal: Client): ApiDependencies {
@@ -42,15 +49,24 @@ export function apiDependenciesFrom(config: ApiConfig, db: Db, temporal: Client)
       loginMaxFailures: config.LOGIN_MAX_FAILURES,
       loginLockMinutes: config.LOGIN_LOCK_MINUTES,
     },
-    throttle: new LoginThrottle(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCK_MINUTES * 60_000),
+    throttle: new LoginThrottle(db, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCK_MINUTES * 60),
     metrics: new Metrics(),
     corsOrigins: config.CORS_ORIGINS,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    audit: auditVerificationFrom(config),
+    trustProxy: config.TRUST_PROXY,
+    drawSeedKey: sealingKey(config.DRAW_SEED_KEY),
     participationThresholds: {
       minOfficersShare: config.PARTICIPATION_MIN_OFFICERS_SHARE,
       minTaskShare: config.PARTICIPATION_MIN_TASK_SHARE,
     },
   };
+}
+
+/** The API checks checkpoints with the public key only; the signing key stays with the worker. */
+function auditVerificationFrom(config: ApiConfig) {
+  const dataDir = path.resolve(projectRoot, config.DATA_DIR);
+  return { verifyingKey: auditVerifyingKeyFrom(config, dataDir), checkpointFile: checkpointFileOf(config, dataDir) };
 }
 
 export function apiRoutes(dependencies: ApiDependencies) {
@@ -66,6 +82,8 @@ export function apiRoutes(dependencies: ApiDependencies) {
     ...oversightRoutes(dependencies),
     ...dashboardRoutes(dependencies),
     ...exportRoutes(),
+    ...calendarRoutes(dependencies),
+    ...documentRoutes(dependencies),
   ];
 }
 
@@ -81,6 +99,7 @@ export function createApp(dependencies: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', dependencies.trustProxy);
   app.use((req, res, next) => {
     const requestId = req.header('x-request-id')?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -104,18 +123,23 @@ export function createApp(dependencies: ApiDependencies): Express {
   });
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'] } } }));
   app.use(cors(dependencies.corsOrigins));
-  app.use(jsonBodiesOnly);
-  // Bulk imports (every directory's `…/import`) and list exports carry whole files; everything else stays small.
-  const bulkJson = express.json({ limit: '20mb' });
-  app.use((req, res, next) => (req.method === 'POST' && (req.path.endsWith('/import') || req.path === '/exports') ? bulkJson(req, res, next) : next()));
-  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use(noStoreForCredentials);
   // The web application's pages and assets are public files: no token, and no place in the anonymous quota.
   app.use(webRoutes());
+  // Who is calling is known before any body is read: a stranger is limited first, and never has a file read.
   app.use(authentication(dependencies));
-  app.use(anonymousRateLimit(dependencies.publicRateLimitPerMinute));
+  app.use(anonymousRateLimit(dependencies.db, dependencies.publicRateLimitPerMinute));
+  app.use(jsonBodiesOnly);
+  // Bulk imports (every directory's `…/import`) and list exports carry whole files, for those signed in; everything
+  // else stays small.
+  const bulkJson = express.json({ limit: '20mb' });
+  const carriesFile = (req: express.Request) => req.principal !== undefined && req.method === 'POST' && (req.path.endsWith('/import') || req.path === '/exports');
+  app.use((req, res, next) => (carriesFile(req) ? bulkJson(req, res, next) : next()));
+  app.use((req, res, next) => (req.principal ? directoryFileUploads(req, res, next) : next()));
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
 
   const router = express.Router();
-  mount(router, routes, dependencies.db);
+  mount(router, routes, dependencies.db, createHmac('sha256', dependencies.auth.tokenSecret).update('idempotency request hash').digest('hex'));
   mountDocs(
     router,
     openApiDocument(routes, {

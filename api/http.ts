@@ -1,6 +1,6 @@
 // Routes are declared once, with zod schemas: the same declaration validates requests, hands handlers the
 // parsed values, and describes the endpoint in the OpenAPI document.
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { Prisma } from '@prisma/client';
 import { z } from 'zod';
@@ -68,9 +68,16 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   access: Access;
   /** Writes are audited (R20) unless the route audits itself (sign-in does, to record failures too). */
   audit?: boolean;
+  /**
+   * The request or the answer carries a secret (a password, a token, a key): nothing of it is stored for an
+   * idempotent replay, so an Idempotency-Key is ignored and a retry does it again (a retried sign-in signs in again).
+   */
+  secret?: boolean;
   params?: AnyObject;
   query?: AnyObject;
   body?: z.ZodType;
+  /** The same request as multipart/form-data, described as such (a file upload, read into `body` before the route). */
+  upload?: z.ZodType;
   responses: Record<number, ResponseSpec>;
   handler(input: RouteInput<P, Q, B>): Promise<Reply>;
 }
@@ -160,18 +167,24 @@ export function checkAccess(access: Access, req: Request): void {
   }
 }
 
-const requestHash = (req: Request) => createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+/**
+ * Keyed (HMAC) with a secret of the server's, so that what a database reader sees of a request cannot be tested
+ * against guesses of its body.
+ */
+const requestHash = (key: string, req: Request) =>
+  createHmac('sha256', key).update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
 
 /**
  * Idempotency-Key on POST: the first answer is stored and a retry of the same request gets it again, so
- * nothing is done twice. A failed first attempt is forgotten, so its retry runs (it changed nothing).
+ * nothing is done twice. A failed first attempt is forgotten, so its retry runs (it changed nothing). Routes whose
+ * request or answer carries a secret are never stored (`secret`).
  */
-async function idempotent(db: Db, req: Request, res: Response, run: () => Promise<Reply>): Promise<Reply> {
+async function idempotent(db: Db, hashKey: string, secret: boolean, req: Request, res: Response, run: () => Promise<Reply>): Promise<Reply> {
   const key = req.header('idempotency-key');
-  if (req.method !== 'POST' || !key) return run();
+  if (req.method !== 'POST' || !key || secret) return run();
   if (key.length > 200) throw new DomainError('invalid', 'Idempotency-Key 过长 / Idempotency-Key is too long', [{ field: 'header.idempotency-key', message: '≤ 200' }]);
   const principal = req.principal?.id ?? `anonymous:${req.ip}`;
-  const hash = requestHash(req);
+  const hash = requestHash(hashKey, req);
   const where = { principal_key: { principal, key } };
   const existing = await db.idempotencyRecord.findUnique({ where });
   if (existing) {
@@ -212,14 +225,15 @@ async function idempotent(db: Db, req: Request, res: Response, run: () => Promis
   }
 }
 
-export function mount(router: Router, routes: Route[], db: Db): void {
+/** `requestHashKey`: the secret idempotency records' request hashes are keyed with. */
+export function mount(router: Router, routes: Route[], db: Db, requestHashKey: string): void {
   for (const definition of routes) {
     const handler: RequestHandler = async (req, res) => {
       checkAccess(definition.access, req);
       const params = parse(definition.params, req.params, 'params');
       const query = parse(definition.query, req.query, 'query');
       const body = parse(definition.body, req.body ?? {}, 'body');
-      const reply = await idempotent(db, req, res, async () => {
+      const reply = await idempotent(db, requestHashKey, definition.secret === true, req, res, async () => {
         const answered = await definition.handler({ params, query, body, req, res });
         if (definition.method !== 'get' && definition.audit !== false && answered.status < 400) {
           const created = (answered.body as { id?: unknown } | undefined)?.id;
@@ -350,12 +364,20 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       parameters: [
         ...parameters(definition.params, 'path'),
         ...parameters(definition.query, 'query'),
-        ...(definition.method === 'post'
+        ...(definition.method === 'post' && !definition.secret
           ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }]
           : []),
       ],
       ...(definition.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(definition.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: jsonSchema(definition.body, 'input') },
+                ...(definition.upload ? { 'multipart/form-data': { schema: jsonSchema(definition.upload, 'input') } } : {}),
+              },
+            },
+          }
         : {}),
       responses,
     };

@@ -44,6 +44,7 @@ function fromError(error: unknown): Problem {
   }
   if (error instanceof DomainError) {
     const status = (error as { status?: number }).status;
+    if (status === 413) return { status, type: 'too-large', title: '请求体过大 / The body is too large', detail: error.message, errors: error.fields.length ? error.fields : undefined };
     if (status === 415) {
       return { status, type: 'unsupported-media-type', title: '不支持的请求体类型 / Unsupported media type', detail: error.message, errors: error.fields.length ? error.fields : undefined };
     }

@@ -2,6 +2,8 @@
 // and how fast anonymous callers may go.
 import contentType from 'content-type';
 import type { RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { poolOf, type Db } from '../db/client';
 import { DomainError } from '../domain/errors';
 import { authenticate } from '../services/auth';
 import type { ApiDependencies } from './context';
@@ -39,6 +41,8 @@ export function cors(origins: string[]): RequestHandler {
 export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
   if (!hasBody) return next();
+  // A directory file uploaded as staff upload it; api/routes/directoryFiles.ts reads it into the JSON form.
+  if (req.method === 'POST' && req.path.endsWith('/import') && req.is('multipart/form-data')) return next();
   const unsupported = (message: string) =>
     next(Object.assign(new DomainError('invalid', message, [{ field: 'header.content-type', message }]), { status: 415 }));
   if (!req.is(['application/json', 'application/*+json'])) return unsupported('请求体须为 application/json / the body must be application/json');
@@ -52,25 +56,45 @@ export const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Anonymous callers (the public site, sign-in) get a fixed number of requests a minute per address. */
-export function anonymousRateLimit(perMinute: number): RequestHandler {
-  const windows = new Map<string, { start: number; count: number }>();
+/**
+ * Tokens and what a signed-in caller reads are for that caller only: no browser or proxy cache may keep them. Set
+ * before anything can answer, so that refusals (a bad token's 401) carry it too.
+ */
+export const noStoreForCredentials: RequestHandler = (req, res, next) => {
+  if (req.header('authorization') || req.header('x-api-key') || req.path.startsWith('/auth/') || req.path.startsWith('/me') || req.path.startsWith('/users')) {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('pragma', 'no-cache');
+  }
+  next();
+};
+
+/**
+ * Anonymous callers (the public site, sign-in) get a fixed number of requests a minute per address, counted in
+ * PostgreSQL so that every API process shares the count (rate-limiter-flexible). Should the database not answer,
+ * each process counts on its own for the moment rather than refusing everyone.
+ */
+export function anonymousRateLimit(db: Db, perMinute: number): RequestHandler {
+  const limiter = new RateLimiterPostgres({
+    storeClient: poolOf(db),
+    storeType: 'pool',
+    tableName: 'RateLimit',
+    tableCreated: true,
+    // Per limit: a process configured with another limit keeps another count (every process of a deployment has the same).
+    keyPrefix: `anonymous-${perMinute}`,
+    points: perMinute,
+    duration: 60,
+    insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: 60 }),
+  });
   return (req, res, next) => {
     if (req.principal) return next();
-    const now = Date.now();
-    const key = req.ip ?? 'unknown';
-    const window = windows.get(key);
-    if (!window || now - window.start >= 60_000) {
-      if (windows.size > 10_000) windows.clear();
-      windows.set(key, { start: now, count: 1 });
-      return next();
-    }
-    window.count += 1;
-    if (window.count > perMinute) {
-      const retryAfter = Math.ceil((window.start + 60_000 - now) / 1000);
-      res.setHeader('retry-after', String(retryAfter));
-      return next(new DomainError('rate_limited', `请求过于频繁，请 ${retryAfter} 秒后再试 / too many requests: try again in ${retryAfter} s`));
-    }
-    next();
+    limiter
+      .consume(req.ip ?? 'unknown')
+      .then(() => next())
+      .catch((rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        res.setHeader('retry-after', String(retryAfter));
+        next(new DomainError('rate_limited', `请求过于频繁，请 ${retryAfter} 秒后再试 / too many requests: try again in ${retryAfter} s`));
+      });
   };
 }

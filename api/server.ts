@@ -5,14 +5,22 @@ import { exitOnStartupError, loadApiConfig } from '../config';
 import { assertDatabaseReachable, createDb } from '../db/client';
 import { connectClient } from '../infra/temporalConnection';
 import { logger } from '../infra/logger';
+import { missingCalendarWarning } from '../config/holidayCalendar';
+import { ensureAuditCheckpointSchedule } from '../services/auditCheckpointRuns';
 import { apiDependenciesFrom, createApp, listenApi } from './app';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
+  const calendarGap = missingCalendarWarning(config);
+  if (calendarGap) logger.warn(calendarGap);
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const temporal = await connectClient(config);
   const app = createApp(apiDependenciesFrom(config, db, temporal));
+  // The daily checkpoint of the audit chain (R20) is a Temporal schedule; any API process may make sure of it.
+  await ensureAuditCheckpointSchedule(temporal, config.TEMPORAL_TASK_QUEUE, config.AUDIT_CHECKPOINT_INTERVAL_MINUTES).catch((error: Error) =>
+    logger.warn('the audit checkpoint schedule could not be set up', { error: error.message }),
+  );
   const server = listenApi(app, config.API_PORT, config.API_HOST);
   await Promise.race([
     once(server, 'listening'),

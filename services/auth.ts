@@ -1,11 +1,16 @@
 // Sign-in (R18): users with scrypt-hashed passwords, short-lived signed access tokens tied to a revocable
-// session, refresh tokens stored hashed, API keys for other programs, and a throttle on failed sign-ins.
-import { createHash, createHmac, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+// session (jose), refresh tokens stored hashed and rotated, API keys for other programs, and a throttle on failed
+// sign-ins shared by every API process.
+import { createHash, randomBytes, randomUUID, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Db } from '../db/client';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import { poolOf, type Db } from '../db/client';
 import { prepared } from '../db/prepared';
 import { DomainError } from '../domain/errors';
 import { roles as allRoles, type Actor, type Role } from '../domain/inspectionCase';
+import { appendAudit } from './audit';
 
 const sessionValidity = prepared<{ valid: boolean }>(
   'session_validity',
@@ -31,7 +36,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 
 export interface AuthSettings {
   tokenSecret: string;
@@ -50,23 +54,45 @@ interface AccessClaims {
   exp: number;
 }
 
-export function signAccessToken(secret: string, claims: AccessClaims): string {
-  const head = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const body = base64url(JSON.stringify(claims));
-  const signature = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
-  return `${head}.${body}.${signature}`;
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  sid: z.string(),
+  roles: z.array(z.string()),
+  oid: z.string().nullable(),
+  iat: z.number(),
+  exp: z.number(),
+});
+
+const signingKeys = new Map<string, Uint8Array>();
+const keyOf = (secret: string) => {
+  let key = signingKeys.get(secret);
+  if (!key) signingKeys.set(secret, (key = new TextEncoder().encode(secret)));
+  return key;
+};
+
+/** An HS256 JWT, signed with jose. */
+export function signAccessToken(secret: string, claims: AccessClaims): Promise<string> {
+  const { sub, iat, exp, ...rest } = claims;
+  return new SignJWT(rest).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt(iat).setExpirationTime(exp).sign(keyOf(secret));
 }
 
-function readAccessToken(secret: string, token: string, now: Date): AccessClaims {
+/**
+ * Only HS256 with this secret, with an expiry, subject and session, and a JSON payload of the right shape: any
+ * other token is a 401, never an error of the server.
+ */
+async function readAccessToken(secret: string, token: string, now: Date): Promise<AccessClaims> {
   const unauthenticated = (why: string) => new DomainError('unauthenticated', why);
-  const [head, body, signature] = token.split('.');
-  if (!head || !body || !signature) throw unauthenticated('令牌格式无效 / malformed token');
-  const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthenticated('令牌签名无效 / invalid token signature');
-  const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as AccessClaims;
-  if (claims.exp * 1000 <= now.getTime()) throw unauthenticated('令牌已过期，请刷新或重新登录 / the token has expired: refresh or sign in again');
-  return claims;
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid'], currentDate: now, clockTolerance: 0 }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw unauthenticated('令牌已过期，请刷新或重新登录 / the token has expired: refresh or sign in again');
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw unauthenticated('令牌签名无效 / invalid token signature');
+    throw unauthenticated('令牌无效 / invalid token');
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthenticated('令牌内容无效 / the token\'s claims are invalid');
+  return { ...claims.data, roles: validRoles(claims.data.roles) };
 }
 
 /** Who a request comes from, once authenticated. */
@@ -85,29 +111,52 @@ export function actorOfPrincipal(principal: Principal): Actor {
 
 const validRoles = (values: string[]) => values.filter((value): value is Role => (allRoles as readonly string[]).includes(value));
 
-/** Failed sign-ins per user name: after too many, the name is locked for a while (in this process). */
+/**
+ * Failed sign-ins, counted per user name *and* address in PostgreSQL (so every API process sees the same count):
+ * after `freeFailures` of them, each further failure makes that address wait before its next try, 1 s, 2 s, 4 s …
+ * up to `longestDelaySeconds`. Nobody is locked out: a stranger's failures slow the stranger, and the user signs
+ * in from their own address as before.
+ */
 export class LoginThrottle {
-  private failures = new Map<string, { count: number; until: number }>();
-  constructor(private readonly maxFailures: number, private readonly lockMs: number) {}
+  private readonly failures: RateLimiterPostgres;
+  private readonly delays: RateLimiterPostgres;
+  constructor(
+    db: Db,
+    private readonly freeFailures: number,
+    private readonly longestDelaySeconds: number,
+  ) {
+    const store = { storeClient: poolOf(db), storeType: 'pool', tableName: 'RateLimit', tableCreated: true };
+    // A failure is forgotten a day after the last one.
+    this.failures = new RateLimiterPostgres({ ...store, keyPrefix: 'sign-in-failures', points: 1_000_000, duration: 86_400 });
+    this.delays = new RateLimiterPostgres({ ...store, keyPrefix: 'sign-in-delay', points: 1, duration: 1 });
+  }
 
-  check(username: string, now: number): void {
-    const entry = this.failures.get(username);
-    if (entry && entry.count >= this.maxFailures && entry.until > now) {
-      const seconds = Math.ceil((entry.until - now) / 1000);
+  private static key(username: string, address: string): string {
+    return `${username.slice(0, 100)}|${address}`;
+  }
+
+  async check(username: string, address: string): Promise<void> {
+    const waiting = await this.delays.get(LoginThrottle.key(username, address));
+    if (waiting && waiting.consumedPoints > 1 && waiting.msBeforeNext > 0) {
+      const seconds = Math.ceil(waiting.msBeforeNext / 1000);
       throw Object.assign(new DomainError('rate_limited', `登录失败次数过多，请 ${seconds} 秒后再试 / too many failed sign-ins: try again in ${seconds} s`), {
         retryAfterSeconds: seconds,
       });
     }
   }
 
-  fail(username: string, now: number): void {
-    const entry = this.failures.get(username);
-    const count = entry && entry.until > now ? entry.count + 1 : 1;
-    this.failures.set(username, { count, until: now + this.lockMs });
+  async fail(username: string, address: string): Promise<void> {
+    const key = LoginThrottle.key(username, address);
+    const { consumedPoints } = await this.failures.consume(key);
+    if (consumedPoints >= this.freeFailures) {
+      const delay = Math.min(2 ** Math.min(consumedPoints - this.freeFailures, 30), this.longestDelaySeconds);
+      await this.delays.block(key, delay);
+    }
   }
 
-  succeed(username: string): void {
-    this.failures.delete(username);
+  async succeed(username: string, address: string): Promise<void> {
+    const key = LoginThrottle.key(username, address);
+    await Promise.all([this.failures.delete(key), this.delays.delete(key)]);
   }
 }
 
@@ -117,6 +166,8 @@ export interface NewUser {
   password: string;
   roles: Role[];
   officerId?: string;
+  /** Someone other than the user chose this password (the first admin's): the user is asked to change it. */
+  mustChangePassword?: boolean;
 }
 
 export async function createUser(db: Db, user: NewUser) {
@@ -131,16 +182,19 @@ export async function createUser(db: Db, user: NewUser) {
       passwordHash: await hashPassword(user.password),
       roles: user.roles,
       officerId: user.officerId ?? null,
+      mustChangePassword: user.mustChangePassword ?? false,
     },
   });
   return { id: created.id, username: created.username, displayName: created.displayName, roles: validRoles(created.roles), officerId: created.officerId };
 }
 
-async function issueTokens(db: Db, settings: AuthSettings, user: { id: string; roles: string[]; officerId: string | null }, now: Date) {
+async function issueTokens(db: Db, settings: AuthSettings, user: { id: string; roles: string[]; officerId: string | null }, now: Date, familyId?: string) {
   const refreshToken = `ssr_${randomBytes(32).toString('base64url')}`;
+  const id = randomUUID();
   const session = await db.session.create({
     data: {
-      id: randomUUID(),
+      id,
+      familyId: familyId ?? id,
       userId: user.id,
       refreshTokenHash: sha256(refreshToken),
       createdAt: now,
@@ -148,7 +202,7 @@ async function issueTokens(db: Db, settings: AuthSettings, user: { id: string; r
     },
   });
   const iat = Math.floor(now.getTime() / 1000);
-  const accessToken = signAccessToken(settings.tokenSecret, {
+  const accessToken = await signAccessToken(settings.tokenSecret, {
     sub: user.id,
     sid: session.id,
     roles: validRoles(user.roles),
@@ -159,26 +213,58 @@ async function issueTokens(db: Db, settings: AuthSettings, user: { id: string; r
   return { accessToken, tokenType: 'Bearer' as const, expiresIn: settings.accessTokenTtlSeconds, refreshToken, sessionId: session.id };
 }
 
-export async function login(db: Db, settings: AuthSettings, throttle: LoginThrottle, credentials: { username: string; password: string }, now = new Date()) {
-  throttle.check(credentials.username, now.getTime());
+export async function login(
+  db: Db,
+  settings: AuthSettings,
+  throttle: LoginThrottle,
+  credentials: { username: string; password: string; address: string },
+  now = new Date(),
+) {
+  await throttle.check(credentials.username, credentials.address);
   const user = await db.user.findUnique({ where: { username: credentials.username } });
   // The same answer whether the name or the password was wrong: names are not to be probed.
   if (!user || !user.active || !(await verifyPassword(credentials.password, user.passwordHash))) {
-    throttle.fail(credentials.username, now.getTime());
+    await throttle.fail(credentials.username, credentials.address);
     throw new DomainError('unauthenticated', '用户名或密码错误 / wrong user name or password');
   }
-  throttle.succeed(credentials.username);
+  await throttle.succeed(credentials.username, credentials.address);
   return { user, tokens: await issueTokens(db, settings, user, now) };
 }
 
-/** Exchanges a refresh token for new tokens; the old refresh token stops working (rotation). */
+const refreshRefused = () => new DomainError('unauthenticated', '刷新令牌无效或已失效 / the refresh token is invalid, expired or revoked');
+
+/**
+ * Exchanges a refresh token for new tokens; the old refresh token stops working (rotation). A spent token that
+ * comes back means two holders, one of them a thief: every session of that sign-in is revoked, so both must
+ * sign in again, and the audit log says so.
+ */
 export async function refresh(db: Db, settings: AuthSettings, refreshToken: string, now = new Date()) {
   const session = await db.session.findUnique({ where: { refreshTokenHash: sha256(refreshToken) }, include: { user: true } });
-  if (!session || session.revokedAt || session.expiresAt <= now || !session.user.active) {
-    throw new DomainError('unauthenticated', '刷新令牌无效或已失效 / the refresh token is invalid, expired or revoked');
+  if (!session) throw refreshRefused();
+  const revokeFamily = async () => {
+    const { count } = await db.session.updateMany({ where: { familyId: session.familyId, revokedAt: null }, data: { revokedAt: now } });
+    if (count > 0) {
+      await appendAudit(db, {
+        actor: 'system',
+        action: 'SESSION FAMILY REVOKED',
+        target: session.userId,
+        reason: '已轮换的刷新令牌被再次使用 / a rotated refresh token was used again',
+        data: { familyId: session.familyId, revoked: count },
+      });
+    }
+  };
+  if (session.revokedAt) {
+    await revokeFamily();
+    throw refreshRefused();
   }
-  await db.session.update({ where: { id: session.id }, data: { revokedAt: now } });
-  return issueTokens(db, settings, session.user, now);
+  if (session.expiresAt <= now || !session.user.active) throw refreshRefused();
+  const { count } = await db.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: now } });
+  if (count === 0) {
+    // Another request spent it a moment ago: the same token twice, as above.
+    await revokeFamily();
+    throw refreshRefused();
+  }
+  return issueTokens(db, settings, session.user, now, session.familyId);
 }
 
 export async function revokeSession(db: Db, sessionId: string, now = new Date()): Promise<void> {
@@ -215,7 +301,7 @@ export async function authenticate(
   if (scheme?.toLowerCase() !== 'bearer' || !token) {
     throw new DomainError('unauthenticated', '应使用 Bearer 令牌 / use a Bearer token');
   }
-  const claims = readAccessToken(settings.tokenSecret, token, now);
+  const claims = await readAccessToken(settings.tokenSecret, token, now);
   // Every signed-in request asks this: a prepared statement.
   const session = UUID.test(claims.sid) ? (await sessionValidity(db, [claims.sid]))[0] : undefined;
   if (!session?.valid) {

@@ -13,17 +13,36 @@ function inboxesOf(actor: Actor) {
   return { in: [actor.id, ...actor.roles.map((role) => `role:${role}`)] };
 }
 
-export async function listNotifications(db: Db, actor: Actor, options: { limit: number; unreadOnly: boolean }) {
+/** Where the next page starts: the last notice of this one, as `<createdAt ms>.<id>` (newest first, ties by id). */
+export const notificationCursor = /^(\d{1,15})\.([1-9]\d{0,17})$/;
+
+function afterCursor(cursor: string | undefined) {
+  const match = cursor ? notificationCursor.exec(cursor) : null;
+  if (!match) return {};
+  const createdAt = new Date(Number(match[1]));
+  const id = BigInt(match[2]!);
+  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+}
+
+/**
+ * One page of a person's notices, newest first, and where the next begins (`nextCursor`, null on the last): a
+ * cursor, not an offset, so that notices arriving while someone pages neither repeat nor hide older ones.
+ */
+export async function listNotifications(db: Db, actor: Actor, options: { limit: number; unreadOnly: boolean; cursor?: string }) {
   const mine = { recipient: inboxesOf(actor) };
-  const [rows, unreadCount] = await Promise.all([
+  const listed = options.unreadOnly ? { ...mine, readAt: null } : mine;
+  const [rows, unreadCount, total] = await db.$transaction([
     db.notification.findMany({
-      where: options.unreadOnly ? { ...mine, readAt: null } : mine,
+      where: { ...listed, ...afterCursor(options.cursor) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: options.limit,
+      take: options.limit + 1,
     }),
     db.notification.count({ where: { ...mine, readAt: null } }),
+    db.notification.count({ where: listed }),
   ]);
-  const items: NotificationView[] = rows.map((row) => ({
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  const items: NotificationView[] = page.map((row) => ({
     id: String(row.id),
     kind: row.kind,
     caseId: row.caseId,
@@ -31,7 +50,7 @@ export async function listNotifications(db: Db, actor: Actor, options: { limit: 
     createdAt: row.createdAt.toISOString(),
     readAt: row.readAt?.toISOString() ?? null,
   }));
-  return { items, unreadCount };
+  return { items, unreadCount, total, nextCursor: rows.length > options.limit && last ? `${last.createdAt.getTime()}.${last.id}` : null };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listNotifications, markNotificationsRead } from '../../services/notifications';
+import { listNotifications, markNotificationsRead, notificationCursor } from '../../services/notifications';
 import { actorOf, type ApiDependencies } from '../context';
 import { route } from '../http';
 
@@ -36,17 +36,27 @@ export function notificationRoutes({ db }: ApiDependencies) {
       tags: ['notifications'],
       access: 'authenticated',
       query: z.strictObject({
-        limit: z.coerce.number().int().min(1).max(200).default(50),
+        limit: z.coerce.number().int().min(1).max(200).default(50).describe('每页条数 / notices per page'),
         unread: z.enum(['true', 'false']).default('false').describe('只看未读 / unread only'),
+        cursor: z
+          .string()
+          .regex(notificationCursor, '应为上一页的 nextCursor / must be the nextCursor of the page before')
+          .optional()
+          .describe('从上一页的 nextCursor 处接着列 / continue from the page before\'s nextCursor'),
       }),
       responses: {
         200: {
-          description: '通知，新的在前，及未读数 / newest first, with the count of unread ones',
-          schema: z.object({ items: z.array(notificationSchema), unreadCount: z.int().min(0) }),
+          description: '一页通知，新的在前，及未读数与下一页的位置 / a page, newest first, with the count of unread ones and where the next page starts',
+          schema: z.object({
+            items: z.array(notificationSchema),
+            unreadCount: z.int().min(0),
+            total: z.int().min(0).meta({ description: '符合条件的通知总数 / how many notices the list has in all' }),
+            nextCursor: z.string().nullable().meta({ description: '下一页的 cursor；最后一页为 null / the cursor of the next page; null on the last' }),
+          }),
         },
       },
       async handler({ query, req }) {
-        const body = await listNotifications(db, actorOf(req), { limit: query.limit, unreadOnly: query.unread === 'true' });
+        const body = await listNotifications(db, actorOf(req), { limit: query.limit, unreadOnly: query.unread === 'true', cursor: query.cursor });
         return { status: 200, body };
       },
     }),

@@ -103,7 +103,48 @@ describe('R8 an officer works through their notifications', () => {
     expect(all.status).toBe(200);
     expect(all.body.marked).toBeGreaterThanOrEqual(1);
     expect(all.body.unreadCount).toBe(0);
-    expect((await call(system.baseUrl, 'GET', '/me/notifications?unread=true', undefined, asOfficer(first))).body).toEqual({ items: [], unreadCount: 0 });
+    expect((await call(system.baseUrl, 'GET', '/me/notifications?unread=true', undefined, asOfficer(first))).body).toEqual({ items: [], unreadCount: 0, total: 0, nextCursor: null });
     expect((await call(system.baseUrl, 'GET', '/me/notifications', undefined, asOfficer(second))).body.unreadCount).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('R8 an office inbox of hundreds pages through everything', () => {
+  it('R8 GET /me/notifications pages by cursor through all 650 notices of the leadership inbox, none twice, even as new ones arrive', async () => {
+    const { testUsers } = await import('../support/system');
+    const start = Date.parse('2026-03-01T08:00:00Z');
+    // Several notices share a moment: the cursor orders ties by id.
+    await system.db.notification.createMany({
+      data: Array.from({ length: 650 }, (_, index) => ({
+        recipient: 'role:leadership',
+        notifyKey: `paging-${index}`,
+        kind: 'escalation',
+        message: `第 ${index} 条督办 / escalation ${index}`,
+        createdAt: new Date(start + Math.floor(index / 3) * 60_000),
+      })),
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const answer = await call(system.baseUrl, 'GET', `/me/notifications?limit=200${cursor ? `&cursor=${cursor}` : ''}`, undefined, testUsers.leadership.headers);
+      expect(answer.status).toBe(200);
+      expect(answer.body.total).toBeGreaterThanOrEqual(650);
+      seen.push(...answer.body.items.filter((item: { message: string }) => item.message.includes('督办 / escalation')).map((item: { message: string }) => item.message));
+      if (pages === 0) {
+        // A notice arriving while someone pages lands on top, not in the pages still to come.
+        await system.db.notification.create({ data: { recipient: 'role:leadership', notifyKey: 'paging-new', kind: 'escalation', message: '新到的督办 / a new escalation', createdAt: new Date() } });
+      }
+      cursor = answer.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(4);
+    expect(seen).toHaveLength(650);
+    expect(new Set(seen).size).toBe(650);
+    expect(seen[0]).toBe('第 649 条督办 / escalation 649');
+    expect(seen.at(-1)).toBe('第 0 条督办 / escalation 0');
+
+    const refused = await call(system.baseUrl, 'GET', '/me/notifications?cursor=abc', undefined, testUsers.leadership.headers);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'query.cursor' })]);
   });
 });

@@ -28,6 +28,10 @@ export interface Me {
   roles: string[];
   officerId: string | null;
   username: string;
+  /** The name or title the header shows (局长, 王伟); a service account has none. */
+  displayName?: string | null;
+  /** Someone else chose the password (the first admin's, a reset): the account page asks for a new one. */
+  mustChangePassword?: boolean;
 }
 
 const STORE = 'ssj-session';
@@ -50,23 +54,41 @@ export async function signIn(username: string, password: string): Promise<Me> {
   return value.me;
 }
 
+/** Updates what this tab remembers of the signed-in user (after changing the password). */
+export function rememberMe(patch: Partial<Me>): void {
+  const current = session();
+  if (current) keep({ ...current, me: { ...current.me, ...patch } });
+}
+
 export async function signOut(): Promise<void> {
   const current = session();
   keep(null);
   if (current) await request('POST', '/auth/logout', {}, { token: current.accessToken }).catch(() => undefined);
 }
 
-async function refreshTokens(): Promise<boolean> {
-  const current = session();
-  if (!current) return false;
-  try {
-    const tokens = await request<Tokens>('POST', '/auth/refresh', { refreshToken: current.refreshToken }, { anonymous: true });
-    keep({ ...current, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
-    return true;
-  } catch {
-    keep(null);
-    return false;
-  }
+let refreshing: Promise<boolean> | undefined;
+
+/**
+ * One refresh at a time: pages ask several things at once, and their expired token fails them together. The server
+ * takes a refresh token sent twice for a stolen one and ends the sign-in (R18), so the first refresh's answer
+ * serves them all.
+ */
+function refreshTokens(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const current = session();
+    if (!current) return false;
+    try {
+      const tokens = await request<Tokens>('POST', '/auth/refresh', { refreshToken: current.refreshToken }, { anonymous: true });
+      keep({ ...current, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+      return true;
+    } catch {
+      keep(null);
+      return false;
+    }
+  })().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
 }
 
 interface Options {
@@ -127,6 +149,17 @@ export async function download(path: string, filename: string, body?: unknown): 
     response = await call();
   }
   saveBlob(await response.blob(), filename);
+}
+
+/** A file the API serves (a document's PDF), read with the signed-in user's token, refreshed once if it ran out. */
+export async function getFile(path: string): Promise<Response> {
+  const call = () => request<Response>('GET', path, undefined, { raw: true });
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ApiProblem && error.status === 401 && (await refreshTokens()))) throw error;
+    return call();
+  }
 }
 
 export function saveBlob(blob: Blob, filename: string): void {

@@ -20,7 +20,7 @@ export async function workbenchPage(): Promise<Node> {
   const me = session()!.me;
   const [cases, notifications] = await Promise.all([
     get<{ items: CaseRow[] }>(`/cases${query({ officerId: me.officerId ?? undefined, pageSize: 200 })}`),
-    get<{ items: NotificationView[]; unreadCount: number }>('/me/notifications?limit=30'),
+    get<NotificationPage>('/me/notifications?limit=30'),
   ]);
   const open = cases.items
     .filter((row) => openStatuses.includes(row.status))
@@ -50,8 +50,15 @@ export async function workbenchPage(): Promise<Node> {
   );
 }
 
-/** Unread notices stand out and can be marked read one by one or all at once. */
-function notificationList({ items, unreadCount }: { items: NotificationView[]; unreadCount: number }): Node {
+interface NotificationPage {
+  items: NotificationView[];
+  unreadCount: number;
+  total: number;
+  nextCursor: string | null;
+}
+
+/** Unread notices stand out and can be marked read one by one or all at once; older ones come page by page. */
+function notificationList({ items, unreadCount, total, nextCursor }: NotificationPage): Node {
   const problems = h('div');
   const markRead = (body: { ids: string[] } | { all: true }) => async () => {
     try {
@@ -61,6 +68,41 @@ function notificationList({ items, unreadCount }: { items: NotificationView[]; u
       showProblem(problems, error);
     }
   };
+  const entry = (item: NotificationView) =>
+    h(
+      'li',
+      { class: item.readAt ? 'read' : 'unread' },
+      h('time', null, formatDateTime(item.createdAt)),
+      ' ',
+      item.caseId ? h('a', { href: `#/cases/${item.caseId}` }, bilingual(item.message)) : bilingual(item.message),
+      item.readAt ? null : h('button', { type: 'button', class: 'link', onclick: markRead({ ids: [item.id] }) }, tr('标为已读', 'Mark read')),
+    );
+  const list = h('ul', { class: 'notifications', 'data-testid': 'notifications' }, items.map(entry));
+  let cursor = nextCursor;
+  const more: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      'data-testid': 'more-notifications',
+      onclick: async () => {
+        if (!cursor) return;
+        more.disabled = true;
+        try {
+          const next = await get<NotificationPage>(`/me/notifications${query({ limit: 50, cursor })}`);
+          list.append(...next.items.map(entry));
+          cursor = next.nextCursor;
+          more.hidden = !cursor;
+        } catch (error) {
+          showProblem(problems, error);
+        } finally {
+          more.disabled = false;
+        }
+      },
+    },
+    tr(`更早的通知（共 ${total} 条）`, `Older notifications (${total} in all)`),
+  );
+  more.hidden = !cursor;
   return h(
     'section',
     null,
@@ -72,21 +114,6 @@ function notificationList({ items, unreadCount }: { items: NotificationView[]; u
     ),
     unreadCount ? h('button', { type: 'button', class: 'secondary', 'data-testid': 'mark-all-read', onclick: markRead({ all: true }) }, tr('全部标为已读', 'Mark all read')) : null,
     problems,
-    items.length
-      ? h(
-          'ul',
-          { class: 'notifications', 'data-testid': 'notifications' },
-          items.map((item) =>
-            h(
-              'li',
-              { class: item.readAt ? 'read' : 'unread' },
-              h('time', null, formatDateTime(item.createdAt)),
-              ' ',
-              item.caseId ? h('a', { href: `#/cases/${item.caseId}` }, bilingual(item.message)) : bilingual(item.message),
-              item.readAt ? null : h('button', { type: 'button', class: 'link', onclick: markRead({ ids: [item.id] }) }, tr('标为已读', 'Mark read')),
-            ),
-          ),
-        )
-      : h('p', { class: 'empty' }, tr('暂无通知', 'No notifications')),
+    items.length ? [list, more] : h('p', { class: 'empty' }, tr('暂无通知', 'No notifications')),
   );
 }
