@@ -1,5 +1,6 @@
 // The worker role: runs case workflows and their activities. `npm run worker` starts one; run several to
 // scale out — they share the task queue.
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
@@ -9,6 +10,9 @@ import { exitOnStartupError, loadConnectedConfig } from './config';
 import { assertDatabaseReachable, createDb } from './db/client';
 import { connectWorkerConnection } from './infra/temporalConnection';
 import { logger } from './infra/logger';
+import { projectRoot } from './infra/paths';
+import { auditSignerFrom } from './services/auditCheckpoints';
+import { sealingKey } from './infra/sealing';
 import { bundleWorkflowsApart } from './infra/workflowBundle';
 
 export interface WorkerSetup extends ActivityDependencies {
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await assertDatabaseReachable(db, config.DATABASE_URL);
   const [connection, workflowBundle] = await Promise.all([connectWorkerConnection(config), bundleWorkflowsApart()]);
+  const auditSigner = auditSignerFrom(config, path.resolve(projectRoot, config.DATA_DIR));
+  if (!auditSigner) logger.warn('no audit signing key (AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE): the audit chain\'s checkpoints are not signed');
   const worker = await createWorker({
     workflowBundle,
     connection,
@@ -72,12 +78,15 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     db,
+    drawSeedKey: sealingKey(config.DRAW_SEED_KEY),
+    calendarSettings: config,
     clock: systemClock,
     creditPlatform:
       config.CREDIT_PLATFORM_URL && config.CREDIT_PLATFORM_SECRET
         ? { url: config.CREDIT_PLATFORM_URL, secret: config.CREDIT_PLATFORM_SECRET }
         : undefined,
     notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL,
+    auditSigner,
   });
   logger.info('worker started', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, ...heapLimit() });
   // The worker stops itself on SIGINT/SIGTERM after finishing the tasks in hand.

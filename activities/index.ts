@@ -1,10 +1,12 @@
 // Activities: how the case workflow touches the world (database, HTTP). Built from their dependencies so
 // that tests give them a real database and a real local HTTP server in place of the credit platform.
 import type { Db } from '../db/client';
+import type { AuditSigner } from '../services/auditCheckpoints';
+import { auditCheckpointActivities } from './auditCheckpoints';
 import { caseActivities } from './cases';
 import type { Clock } from './clock';
 import { creditActivities, type CreditPlatform } from './credit';
-import { drawActivities } from './draws';
+import { drawActivities, type CalendarSettings } from './draws';
 import { planActivities } from './plans';
 import { notificationActivities } from './notifications';
 
@@ -12,19 +14,26 @@ export type { Clock } from './clock';
 
 export interface ActivityDependencies {
   db: Db;
+  /** Opens the sealed seeds of committed draws (DRAW_SEED_KEY). */
+  drawSeedKey: Buffer;
   clock: Clock;
   http?: { fetch: typeof fetch };
   creditPlatform?: CreditPlatform;
   notificationWebhookUrl?: string;
+  /** Signs the audit chain's checkpoints (R20); only the worker holds it. */
+  auditSigner?: AuditSigner;
+  /** The bureau's own holiday settings, laid over the official calendar when a draw opens its cases. */
+  calendarSettings?: CalendarSettings;
 }
 
-export function createActivities({ db, clock, http = { fetch }, creditPlatform, notificationWebhookUrl }: ActivityDependencies) {
+export function createActivities({ db, drawSeedKey, clock, http = { fetch }, creditPlatform, notificationWebhookUrl, auditSigner, calendarSettings }: ActivityDependencies) {
   return {
     ...caseActivities(db),
-    ...drawActivities(db),
-    ...planActivities(db),
+    ...drawActivities(db, drawSeedKey, calendarSettings),
+    ...planActivities(db, drawSeedKey),
     ...notificationActivities({ db, fetch: http.fetch, webhookUrl: notificationWebhookUrl }),
     ...creditActivities({ db, clock, fetch: http.fetch, platform: creditPlatform }),
+    ...auditCheckpointActivities(db, auditSigner),
   };
 }
 

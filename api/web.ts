@@ -35,12 +35,13 @@ function buildAssets(): Map<string, Asset> {
   return new Map([
     ['/', asset('text/html; charset=utf-8', html)],
     ['/disclosure', asset('text/html; charset=utf-8', html)],
+    ['/disclosure/draws', asset('text/html; charset=utf-8', html)],
     ['/assets/app.js', asset('text/javascript; charset=utf-8', Buffer.from(bundle.outputFiles[0]!.contents))],
     ['/assets/app.css', asset('text/css; charset=utf-8', readFileSync(join(webRoot, 'app.css')))],
   ]);
 }
 
-/** The staff application at `/`, the public disclosure site at `/disclosure`, and their two assets. */
+/** The staff application at `/`, the public disclosure site at `/disclosure` (and its draws), and their two assets. */
 export function webRoutes(): Router {
   assets ??= buildAssets();
   const router = express.Router();

@@ -1,5 +1,7 @@
 // The one place that reads the environment. Every process parses it at start-up and stops with one line
 // naming the variable and what is wrong.
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce
@@ -29,6 +31,38 @@ const dateList = z
   .string()
   .regex(/^\s*(\d{4}-\d{2}-\d{2}(\s*,\s*\d{4}-\d{2}-\d{2})*)?\s*$/, 'must be YYYY-MM-DD dates separated by commas')
   .transform((value) => value.split(',').map((date) => date.trim()).filter(Boolean));
+
+/**
+ * Express's `trust proxy`: `false`, a hop count, or the proxies' addresses (`loopback`, `10.0.0.0/8`, …).
+ * `true` (trust every hop) is refused: then any caller could choose its own address by sending X-Forwarded-For.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, context): false | number | string[] => {
+    if (value === '' || value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const named = ['loopback', 'linklocal', 'uniquelocal'];
+    const bad = entries.filter((entry) => !named.includes(entry) && !isIP(entry.split('/')[0] ?? ''));
+    if (value === 'true' || bad.length > 0 || entries.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        message: 'must be false, a number of proxy hops, or the proxies\' addresses (loopback, linklocal, uniquelocal, IPs or CIDRs, comma-separated); true would let any caller set its own address',
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+function ed25519Pem(value: string, kind: 'private' | 'public'): boolean {
+  try {
+    const pem = value.replace(/\\n/g, '\n');
+    return (kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem)).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -66,6 +100,9 @@ const envSchema = z.object({
   CREDIT_RETRY_MAX_INTERVAL_SECONDS: z.coerce.number().positive().default(3_600),
   NOTIFICATION_WEBHOOK_URL: z.url('must be an http(s) URL').optional(),
 
+  // Seals each draw's seed from commitment to the run (R8, R20): 64 hex digits, from the secret store; never committed.
+  DRAW_SEED_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits (32 bytes)').optional(),
+
   // Sign-in (R18). The secret signs access tokens: at least 32 characters, never committed.
   AUTH_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
@@ -73,6 +110,15 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  // Behind a reverse proxy the caller's address is in X-Forwarded-For, which only a trusted proxy may set.
+  TRUST_PROXY: trustProxy.default(false),
+  // The audit chain's checkpoints (R20): signed with an Ed25519 key kept out of the database (PEM, or a file),
+  // by the worker; the API needs only the public key. Both default to files under DATA_DIR that `npm start` makes.
+  AUDIT_SIGNING_KEY: optionalText.refine((value) => value === undefined || ed25519Pem(value, 'private'), 'must be an Ed25519 private key in PEM'),
+  AUDIT_SIGNING_KEY_FILE: optionalText,
+  AUDIT_PUBLIC_KEY: optionalText.refine((value) => value === undefined || ed25519Pem(value, 'public'), 'must be an Ed25519 public key in PEM'),
+  AUDIT_CHECKPOINT_FILE: optionalText,
+  AUDIT_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(1_440),
   // R7's thresholds are set by law and may change ("法律法规有其他规定的，从其规定").
   PARTICIPATION_MIN_OFFICERS_SHARE: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.8),
   PARTICIPATION_MIN_TASK_SHARE: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0.2),
@@ -100,7 +146,7 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
-export type ConnectedConfig = Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
+export type ConnectedConfig = Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string; DRAW_SEED_KEY: string };
 export type ApiConfig = ConnectedConfig & { AUTH_TOKEN_SECRET: string };
 
 export class ConfigError extends Error {
@@ -134,6 +180,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function loadConnectedConfig(env: NodeJS.ProcessEnv = process.env): ConnectedConfig {
   const config = loadConfig(env);
   const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
+  if (missing.length === 0 && !config.DRAW_SEED_KEY) {
+    throw new ConfigError('Configuration error: DRAW_SEED_KEY not set (64 hex digits that seal draw seeds; `npm start` makes one for development)');
+  }
   if (missing.length > 0) {
     throw new ConfigError(
       `Configuration error: ${missing.join(' and ')} not set (\`npm start\` sets them for its embedded services; ` +

@@ -1,12 +1,13 @@
 // `npm start`: the whole system on one machine. Embedded Temporal and PostgreSQL unless TEMPORAL_ADDRESS /
 // DATABASE_URL name real ones; then migrations, the worker and the API. Ctrl-C stops everything cleanly, and
 // the next start finds every case, timer and row where it was (both stores persist under DATA_DIR).
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exitOnStartupError, loadConfig } from '../config';
 import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
+import { auditSignerFrom, defaultAuditPaths } from '../services/auditCheckpoints';
 import { portIsFree, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
 import { embeddedLayout, embeddedPassword, startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
@@ -83,10 +84,21 @@ async function main(): Promise<void> {
   await migrateDatabase(databaseUrl);
   const firstSignIn = await ensureFirstUser(databaseUrl, dataDir);
 
-  const authTokenSecret = config.AUTH_TOKEN_SECRET ?? developmentSecret(dataDir);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, AUTH_TOKEN_SECRET: authTokenSecret };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    AUTH_TOKEN_SECRET: config.AUTH_TOKEN_SECRET ?? developmentSecret(dataDir, 'auth-token-secret'),
+    DRAW_SEED_KEY: config.DRAW_SEED_KEY ?? developmentSecret(dataDir, 'draw-seed-key'),
+    // The API checks the audit checkpoints with the public key alone; the worker reads the signing key itself.
+    AUDIT_PUBLIC_KEY: config.AUDIT_PUBLIC_KEY ?? auditSigningKey(config, dataDir),
+  };
+  // The audit signing key is the worker's alone, even when the operator's environment names it.
+  const apiEnv: NodeJS.ProcessEnv = { ...env };
+  delete apiEnv.AUDIT_SIGNING_KEY;
+  delete apiEnv.AUDIT_SIGNING_KEY_FILE;
   const role = (name: RoleName) => {
-    const child = startRole(name, { env, echo: true, heapLimitMb: name === 'worker' ? config.WORKER_HEAP_LIMIT_MB : undefined });
+    const child = startRole(name, { env: name === 'api' ? apiEnv : env, echo: true, heapLimitMb: name === 'worker' ? config.WORKER_HEAP_LIMIT_MB : undefined });
     child.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(`[start] the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
@@ -123,11 +135,26 @@ async function main(): Promise<void> {
   );
 }
 
-/** A token-signing secret for development, made once and kept (git-ignored) in the data folder. */
-function developmentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'auth-token-secret');
+/** A secret for development (token signing, seed sealing), made once and kept (git-ignored) in the data folder. */
+function developmentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The audit chain's checkpoint key (R20), made once like the token secret: an Ed25519 key in the data folder,
+ * outside the database. Answers the public key, which the API is given instead of the private one.
+ */
+function auditSigningKey(config: ReturnType<typeof loadConfig>, dataDir: string): string {
+  const { signingKeyFile } = defaultAuditPaths(dataDir);
+  if (!config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE && !existsSync(signingKeyFile)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  const signer = auditSignerFrom(config, dataDir);
+  if (!signer) throw new Error(`AUDIT_SIGNING_KEY_FILE names no file: ${config.AUDIT_SIGNING_KEY_FILE}`);
+  return signer.publicKeyPem;
 }
 
 /** A system with no users yet gets an `admin` (leadership, coordinator, auditor) with a random password. */
@@ -136,7 +163,7 @@ async function ensureFirstUser(databaseUrl: string, dataDir: string): Promise<st
   try {
     if ((await db.user.count()) > 0) return undefined;
     const password = randomBytes(12).toString('base64url');
-    await createUser(db, { username: 'admin', displayName: '系统管理员', password, roles: ['leadership', 'coordinator', 'auditor'] });
+    await createUser(db, { username: 'admin', displayName: '系统管理员', password, roles: ['leadership', 'coordinator', 'auditor'], mustChangePassword: true });
     writeFileSync(path.join(dataDir, 'admin-password'), `${password}\n`, { mode: 0o600 });
     return password;
   } finally {

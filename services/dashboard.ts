@@ -56,7 +56,7 @@ async function participationOfYear(db: Db, from: Date, to: Date, thresholds: Par
       select officer, count(distinct case_id)::int as cases from presence where at >= ${from} and at < ${to} group by officer
     ), task_cases as (
       select d.id as draw_id, unnest(d."caseIds")::uuid as case_id from "Draw" d
-      where d.status = 'drawn' and d."drawnAt" >= ${from} and d."drawnAt" < ${to}
+      where d.status <> 'committed' and d."drawnAt" >= ${from} and d."drawnAt" < ${to}
     ), joined_tasks as (
       -- A task of this year's draws is joined whenever its inspection or revisit takes place, even next January.
       select p.officer, count(distinct t.draw_id)::int as tasks from task_cases t join presence p on p.case_id = t.case_id
@@ -70,7 +70,7 @@ async function participationOfYear(db: Db, from: Date, to: Date, thresholds: Par
     where o.active and o."certificateValidUntil" >= ${from}::date and (o."certificateValidFrom" is null or o."certificateValidFrom" < ${to}::date)
     order by o.name`;
   const [tasks] = await db.$queryRaw<Array<{ carriedOut: number }>>`
-    select count(*)::int as "carriedOut" from "Draw" where status = 'drawn' and "drawnAt" >= ${from} and "drawnAt" < ${to}`;
+    select count(*)::int as "carriedOut" from "Draw" where status <> 'committed' and "drawnAt" >= ${from} and "drawnAt" < ${to}`;
   return participationReport(officers, tasks?.carriedOut ?? 0, thresholds);
 }
 

@@ -1,125 +1,63 @@
-// Preparing, running and verifying a double-random draw (R5–R10, R20). The draw itself is the pure engine in
-// domain/draw; this module freezes its inputs from the directories and keeps the record.
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Prisma } from '@prisma/client';
+// The draw as the API sees it (R5–R10, R20): committing one outside a plan, reading and listing the records, and
+// verifying a record against a recomputation and against the cases actually opened. How a draw runs and opens its
+// cases is the draw workflow's, through activities/draws.ts.
 import type { Db } from '../db/client';
 import { paged } from '../db/paged';
-import { chinaDate } from '../domain/deadlines';
-import {
-  ALGORITHM_VERSION,
-  commit,
-  riskFlags,
-  runDraw,
-  snapshotHash,
-  verifyDraw,
-  type DrawResult,
-  type DrawRules,
-  type DrawSnapshot,
-  type RiskFlag,
-} from '../domain/draw';
+import { verifyDraw, type DrawResult, type DrawRules } from '../domain/draw';
+import type { RandomnessSource } from '../domain/draw/randomnessSource';
 import { DomainError } from '../domain/errors';
+import { commitDraw, resultOf, runRefusal, type DrawCommitment } from '../activities/draws';
+import { loadSnapshot, plainSnapshot } from '../activities/drawSnapshots';
+import { namesOf } from './names';
 
-export interface DrawScope {
-  categories?: string[];
-  streets?: string[];
+export type { DrawScope } from '../activities/draws';
+
+export async function prepareDraw(db: Db, seedKey: Buffer, request: DrawCommitment) {
+  const draw = await commitDraw(db, seedKey, request);
+  return publicView(await findDraw(db, draw.id));
 }
 
-/**
- * The eligible pool as the directories stand now. Risk flags (R6) are those noted on the entity (with their
- * source), plus what the bureau's own records show: a blacklist entry (dishonest), a penalty (violation
- * record), two or more complaint cases in a year.
- */
-export async function freezeSnapshot(db: Db, scope: DrawScope, now = new Date()): Promise<DrawSnapshot> {
-  const yearStart = new Date(`${chinaDate(now).slice(0, 4)}-01-01T00:00:00+08:00`);
-  const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const categories = scope.categories?.length ? scope.categories : null;
-  const streets = scope.streets?.length ? scope.streets : null;
-  const targets = await db.$queryRaw<Array<{ id: string; uscc: string; category: string | null; street: string | null; inspections: number; complaints: number; dishonest: boolean; violation: boolean; noted: string[] }>>`
-    select e.id::text as id, e.uscc, e.category, e.street,
-      (select count(*)::int from "InspectionCase" c where c."entityId" = e.id and c.origin = 'random' and c."openedAt" >= ${yearStart}) as inspections,
-      (select count(*)::int from "InspectionCase" c where c."entityId" = e.id and c.origin = 'complaint' and c."openedAt" >= ${yearAgo}) as complaints,
-      exists (select 1 from "BlacklistEntry" b where b."entityId" = e.id) as dishonest,
-      exists (select 1 from "Disposition" d join "InspectionCase" c on c.id = d."caseId" where c."entityId" = e.id and d.kind = 'penalty') as violation,
-      array(select distinct f.flag from "EntityRiskFlag" f where f."entityId" = e.id and f."clearedAt" is null) as noted
-    from "Entity" e
-    where e."legalStatus" = 'operating'
-      and (${categories}::text[] is null or e.category = any(${categories}::text[]))
-      and (${streets}::text[] is null or e.street = any(${streets}::text[]))
-    order by e.id::text collate "C"`;
-  const officers = await db.$queryRaw<Array<{ id: string; specialties: string[]; validUntil: string; participations: number }>>`
-    select o.id::text as id, o.specialties, to_char(o."certificateValidUntil", 'YYYY-MM-DD') as "validUntil",
-      (select count(*)::int from "InspectionCase" c where o.id::text = any(c.team) and c."openedAt" >= ${yearStart}) as participations
-    from "Officer" o
-    where o.active and not o."certificateWithdrawn"
-    order by o.id::text collate "C"`;
-  const conflicts = await db.$queryRaw<Array<{ officerId: string; entityId: string }>>`
-    select "officerId"::text as "officerId", "entityId"::text as "entityId" from "OfficerConflict"`;
-  return {
-    targets: targets.map((target) => ({
-      id: target.id,
-      uscc: target.uscc,
-      category: target.category ?? '',
-      street: target.street ?? '',
-      inspectionsThisYear: target.inspections,
-      riskFlags: [
-        ...new Set([
-          ...target.noted.filter((flag): flag is RiskFlag => (riskFlags as readonly string[]).includes(flag)),
-          ...(target.complaints >= 2 ? (['complaints'] as RiskFlag[]) : []),
-          ...(target.dishonest ? (['dishonest'] as RiskFlag[]) : []),
-          ...(target.violation ? (['violation_record'] as RiskFlag[]) : []),
-        ]),
-      ],
-    })),
-    officers: officers.map((officer) => ({
-      id: officer.id,
-      specialties: officer.specialties,
-      certificateValidUntil: officer.validUntil,
-      participationsThisYear: officer.participations,
-    })),
-    conflicts,
-  };
-}
-
-export interface DrawRequest {
+/** A draw row without its snapshot (which can be tens of megabytes), with the pool's size counted in the database. */
+export interface DrawRow {
+  id: string;
   name: string;
-  planId?: string;
-  scope: DrawScope;
-  rules: DrawRules;
-  actor: string;
+  planId: string | null;
+  status: string;
+  rules: unknown;
+  snapshotHash: string;
+  commitment: string;
+  seed: string | null;
+  drawAt: Date | null;
+  randomnessSource: RandomnessSource | null;
+  outsideRandomness: string | null;
+  algorithmVersion: string;
+  result: string | null;
+  caseIds: string[];
+  createdBy: string;
+  createdAt: Date;
+  drawnBy: string | null;
+  drawnAt: Date | null;
+  pool: { targets: number; officers: number; conflicts: number };
+  casesOpened: number;
 }
 
-/**
- * Freezes the pool and commits to a secret seed. An infeasible draw (too few targets, a target nobody may
- * staff) is refused now, with what is short, and nothing is written; the check uses no randomness.
- */
-export async function prepareDraw(db: Db, request: DrawRequest) {
-  const snapshot = await freezeSnapshot(db, request.scope);
-  const seed = randomBytes(32).toString('hex');
-  runDraw(snapshot, request.rules, 'feasibility-check'); // throws DrawInfeasibleError before any random number
-  const draw = await db.draw.create({
-    data: {
-      id: randomUUID(),
-      name: request.name,
-      planId: request.planId ?? null,
-      status: 'committed',
-      rules: request.rules as unknown as Prisma.InputJsonValue,
-      snapshot: snapshot as unknown as Prisma.InputJsonValue,
-      snapshotHash: snapshotHash(snapshot),
-      commitment: commit(seed),
-      seed,
-      algorithmVersion: ALGORITHM_VERSION,
-      createdBy: request.actor,
-      createdAt: new Date(),
-    },
-  });
-  return publicView(draw);
+export async function findDraw(db: Db, id: string): Promise<DrawRow> {
+  const [draw] = await db.$queryRaw<DrawRow[]>`
+    select d.id::text, d.name, d."planId", d.status, d.rules, d."snapshotHash", d.commitment, d.seed, d."drawAt",
+      d."randomnessSource", d."outsideRandomness", d."algorithmVersion", d.result, d."caseIds", d."createdBy", d."createdAt",
+      d."drawnBy", d."drawnAt",
+      coalesce((select json_build_object('targets', s.targets, 'officers', s.officers, 'conflicts', s.conflicts) from "DrawSnapshot" s where s."drawId" = d.id),
+        json_build_object('targets', jsonb_array_length(d.snapshot->'targets'), 'officers', jsonb_array_length(d.snapshot->'officers'),
+          'conflicts', jsonb_array_length(d.snapshot->'conflicts'))) as pool,
+      (select count(*)::int from "InspectionCase" c where c.id::text = any(d."caseIds")) as "casesOpened"
+    from "Draw" d where d.id = ${id}::uuid`;
+  if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
+  return draw;
 }
 
-type DrawRow = NonNullable<Awaited<ReturnType<Db['draw']['findUnique']>>>;
-
-/** What may be shown: before the draw runs, never the seed. */
+/** What may be shown: before the draw runs, never the seed (which is sealed until then anyway). */
 export function publicView(draw: DrawRow) {
-  const snapshot = draw.snapshot as unknown as DrawSnapshot;
+  const drawn = draw.status !== 'committed';
   return {
     id: draw.id,
     name: draw.name,
@@ -129,11 +67,14 @@ export function publicView(draw: DrawRow) {
     rules: draw.rules,
     snapshotHash: draw.snapshotHash,
     commitment: draw.commitment,
-    pool: { targets: snapshot.targets.length, officers: snapshot.officers.length, conflicts: snapshot.conflicts.length },
-    seed: draw.status === 'drawn' ? draw.seed : null,
+    drawAt: draw.drawAt?.toISOString() ?? null,
+    randomnessSource: draw.randomnessSource,
+    pool: draw.pool,
+    seed: drawn ? draw.seed : null,
     outsideRandomness: draw.outsideRandomness,
-    result: draw.result,
+    result: resultOf(draw),
     caseIds: draw.caseIds,
+    progress: { casesOpened: draw.casesOpened, casesToOpen: draw.caseIds.length },
     createdBy: draw.createdBy,
     createdAt: draw.createdAt.toISOString(),
     drawnBy: draw.drawnBy,
@@ -150,73 +91,188 @@ export async function listDraws(db: Db, page: number, pageSize: number) {
       count: db.draw.count(),
       findMany: (window) =>
         db.draw.findMany({
-          select: { id: true, name: true, planId: true, status: true, algorithmVersion: true, snapshotHash: true, commitment: true, caseIds: true, createdAt: true, drawnAt: true },
+          select: { id: true, name: true, planId: true, status: true, algorithmVersion: true, snapshotHash: true, commitment: true, caseIds: true, createdAt: true, drawAt: true, drawnAt: true },
           orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
           ...window,
         }),
     },
-    ({ caseIds, createdAt, drawnAt, ...draw }) => ({
+    ({ caseIds, createdAt, drawAt, drawnAt, ...draw }) => ({
       ...draw,
       cases: caseIds.length,
       createdAt: createdAt.toISOString(),
+      drawAt: drawAt?.toISOString() ?? null,
       drawnAt: drawnAt?.toISOString() ?? null,
     }),
   );
 }
 
-export async function findDraw(db: Db, id: string): Promise<DrawRow> {
+/** Why a coordinator may not run this draw by hand now, or undefined when they may (R8). */
+export async function manualRunRefusal(db: Db, draw: DrawRow, outsideRandomness: string | undefined, now = new Date()): Promise<DomainError | undefined> {
+  // A draw in a plan's name runs only through the plan, whichever way it came to carry the name.
+  const plan = await db.plan.findFirst({ where: { OR: [{ drawId: draw.id }, ...(draw.planId ? [{ id: draw.planId }] : [])] }, select: { number: true } });
+  if (plan || draw.planId) {
+    const name = plan?.number ?? draw.planId;
+    return new DomainError(
+      'conflict',
+      `该抽取属于抽查计划 ${name}，只能在领导批准的时间由计划进行 / this draw belongs to plan ${name}: it runs only through the plan, at the approved time`,
+    );
+  }
+  return runRefusal(draw, outsideRandomness, now);
+}
+
+/**
+ * R20: recomputes the draw from its stored record and compares the cases actually opened with its picks: one case
+ * per pick, on the drawn entity, opened with the drawn team. Every difference is named.
+ */
+export async function verifyStoredDraw(db: Db, id: string) {
   const draw = await db.draw.findUnique({ where: { id } });
   if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
-  return draw;
-}
-
-export interface DrawnTarget {
-  entityId: string;
-  entityUscc: string;
-  entityName: string;
-  team: string[];
-}
-
-/** Runs the committed draw once; run again (a retry after a crash) it answers the recorded result. */
-export async function performDraw(db: Db, id: string, outsideRandomness: string | undefined, actor: string): Promise<DrawnTarget[]> {
-  const draw = await findDraw(db, id);
-  let result = draw.result as unknown as DrawResult | null;
-  if (!result) {
-    result = runDraw(draw.snapshot as unknown as DrawSnapshot, draw.rules as unknown as DrawRules, draw.seed, outsideRandomness);
-    // The draw workflow runs once per draw and this activity one attempt at a time, so nothing races here.
-    await db.draw.update({
-      where: { id },
-      data: { result: result as unknown as Prisma.InputJsonValue, outsideRandomness: outsideRandomness ?? null, drawnBy: actor, drawnAt: new Date() },
-    });
-  }
-  const entities = await db.entity.findMany({ where: { id: { in: result.picks.map((pick) => pick.entityId) } }, select: { id: true, uscc: true, name: true } });
-  const byId = new Map(entities.map((entity) => [entity.id, entity]));
-  return result.picks.map((pick) => ({
-    entityId: pick.entityId,
-    entityUscc: byId.get(pick.entityId)?.uscc ?? '',
-    entityName: byId.get(pick.entityId)?.name ?? '',
-    team: pick.team,
-  }));
-}
-
-export async function completeDraw(db: Db, id: string, caseIds: string[]): Promise<void> {
-  await db.draw.update({ where: { id }, data: { status: 'drawn', caseIds } });
-}
-
-/** R20: recomputes the draw from its stored record and says whether everything matches. */
-export async function verifyStoredDraw(db: Db, id: string) {
-  const draw = await findDraw(db, id);
-  if (!draw.result || draw.status !== 'drawn') {
+  const result = resultOf(draw);
+  if (!result || draw.seed === null) {
     return { drawId: id, valid: false, problems: ['抽取尚未进行 / the draw has not run yet'] };
   }
-  const verdict = verifyDraw({
-    snapshot: draw.snapshot as unknown as DrawSnapshot,
-    rules: draw.rules as unknown as DrawRules,
-    seed: draw.seed,
-    outsideRandomness: draw.outsideRandomness ?? undefined,
-    commitment: draw.commitment,
-    snapshotHash: draw.snapshotHash,
-    result: draw.result as unknown as DrawResult,
+  // A stored pool that cannot be read back is a finding, not a failure of the check.
+  const snapshot = await loadSnapshot(db, id).catch((error: Error) => error);
+  const verdict =
+    snapshot instanceof Error
+      ? { valid: false, problems: [`名录快照无法读取 / the snapshot cannot be read: ${snapshot.message}`] }
+      : verifyDraw({
+          snapshot,
+          rules: draw.rules as unknown as DrawRules,
+          seed: draw.seed,
+          outsideRandomness: draw.outsideRandomness ?? undefined,
+          commitment: draw.commitment,
+          snapshotHash: draw.snapshotHash,
+          result,
+        });
+  const opened = draw.status === 'drawn' ? await openedCaseProblems(db, draw.planId ?? draw.id, draw.caseIds, result) : [];
+  const problems = [...verdict.problems, ...opened];
+  return { drawId: id, valid: problems.length === 0, problems };
+}
+
+async function openedCaseProblems(db: Db, planKey: string, caseIds: string[], result: DrawResult): Promise<string[]> {
+  const problems: string[] = [];
+  if (caseIds.length !== result.picks.length) {
+    problems.push(`抽中 ${result.picks.length} 户，记录的案件 ${caseIds.length} 件 / ${result.picks.length} picks, ${caseIds.length} case ids recorded`);
+  }
+  const cases = await db.inspectionCase.findMany({
+    where: { id: { in: caseIds } },
+    select: { id: true, entityId: true, origin: true, events: { where: { kind: 'opened' }, select: { data: true } } },
   });
-  return { drawId: id, ...verdict };
+  const byId = new Map(cases.map((found) => [found.id, found]));
+  result.picks.forEach((pick, index) => {
+    const caseId = caseIds[index];
+    const opened = caseId ? byId.get(caseId) : undefined;
+    const n = index + 1;
+    if (!opened) {
+      problems.push(`第 ${n} 户的案件未立 / pick ${n}: no case was opened (${caseId ?? '—'})`);
+      return;
+    }
+    if (opened.entityId !== pick.entityId) {
+      problems.push(`第 ${n} 户的案件不在抽中的对象上 / pick ${n}: the case is on another entity (${opened.entityId}, drawn ${pick.entityId})`);
+    }
+    if (opened.origin !== 'random') problems.push(`第 ${n} 户的案件来源不是双随机抽取 / pick ${n}: the case's origin is ${opened.origin}`);
+    const team = ((opened.events[0]?.data as { team?: string[] } | undefined)?.team ?? []).slice().sort();
+    if (team.join() !== [...pick.team].sort().join()) {
+      problems.push(`第 ${n} 户的案件立案时不是抽中的检查组 / pick ${n}: the case opened with another team (${team.join(', ')})`);
+    }
+  });
+  // A case the draw did not pick, opened in its name: what running a draw twice would leave.
+  const extra = await db.inspectionCase.findMany({ where: { planId: planKey, origin: 'random', id: { notIn: caseIds } }, select: { id: true, entityId: true } });
+  for (const found of extra) problems.push(`多立的案件，不在抽取结果中 / a case not among the picks: ${found.id} (${found.entityId})`);
+  return problems;
+}
+
+/** Everything needed to re-run a drawn draw (R20): for auditors, the full frozen pool with officers and conflicts. */
+export async function drawRecord(db: Db, id: string) {
+  const draw = await db.draw.findUnique({ where: { id } });
+  if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
+  const result = resultOf(draw);
+  if (!result || draw.seed === null) throw new DomainError('conflict', '抽取尚未进行，种子未公开 / the draw has not run: its seed is not revealed yet');
+  return {
+    drawId: draw.id,
+    name: draw.name,
+    algorithmVersion: draw.algorithmVersion,
+    rules: draw.rules as unknown as DrawRules,
+    snapshot: plainSnapshot(await loadSnapshot(db, id)),
+    snapshotHash: draw.snapshotHash,
+    commitment: draw.commitment,
+    seed: draw.seed,
+    randomnessSource: draw.randomnessSource as RandomnessSource | null,
+    outsideRandomness: draw.outsideRandomness,
+    result,
+    caseIds: draw.caseIds,
+  };
+}
+
+/**
+ * The public's record of a drawn draw: what the auditors' record holds, but of the pool only the targets (which
+ * entities could be drawn, with the facts that weighed them). Officers and declared conflicts stay internal.
+ */
+export async function publicDrawRecord(db: Db, id: string) {
+  const { snapshot, caseIds: _caseIds, result, ...record } = await drawRecord(db, id);
+  // Who was kept off a team for a conflict, and each officer's count, would name officers' declared conflicts:
+  // the public's result has the picks' entities and teams and the participation totals, not those.
+  const { perOfficer: _perOfficer, ...participation } = result.participation;
+  const publicResult = { ...result, picks: result.picks.map(({ recusals: _recusals, ...pick }) => pick), participation };
+  return { ...record, result: publicResult, targets: snapshot.targets };
+}
+
+const publicSelect = {
+  id: true, name: true, status: true, algorithmVersion: true, rules: true, snapshotHash: true, commitment: true,
+  drawAt: true, randomnessSource: true, seed: true, outsideRandomness: true, result: true, createdAt: true, drawnAt: true,
+} as const;
+
+type PublicDrawRow = Awaited<ReturnType<typeof readPublicRows>>[number];
+const readPublicRows = (db: Db, window: { skip: number; take: number }) =>
+  db.draw.findMany({ select: publicSelect, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...window });
+
+/** What the public sees of a draw: from commitment on, what was fixed in advance; once drawn, the reveal. */
+function publicFacts(draw: PublicDrawRow) {
+  const result = draw.status === 'committed' ? null : resultOf(draw);
+  return {
+    id: draw.id,
+    name: draw.name,
+    status: draw.status,
+    algorithmVersion: draw.algorithmVersion,
+    rules: draw.rules as unknown as DrawRules,
+    snapshotHash: draw.snapshotHash,
+    commitment: draw.commitment,
+    drawAt: draw.drawAt?.toISOString() ?? null,
+    randomnessSource: draw.randomnessSource as RandomnessSource | null,
+    committedAt: draw.createdAt.toISOString(),
+    drawnAt: result ? (draw.drawnAt?.toISOString() ?? null) : null,
+    seed: result ? draw.seed : null,
+    outsideRandomness: result ? draw.outsideRandomness : null,
+    seedMix: result?.seedMix ?? null,
+    rulesHash: result?.rulesHash ?? null,
+    picks: result?.picks.length ?? 0,
+  };
+}
+
+/** The public list of draws (R8, R20), newest first. */
+export async function publicDraws(db: Db, page: number, pageSize: number) {
+  const listed = await paged(db, { page, pageSize }, { count: db.draw.count(), findMany: (window) => readPublicRows(db, window) });
+  return { ...listed, items: listed.items.map(publicFacts) };
+}
+
+/** One draw for the public, with its 抽查名单 once drawn: each entity drawn (name, credit code) and its team by name. */
+export async function publicDraw(db: Db, id: string) {
+  const draw = await db.draw.findUnique({ where: { id }, select: publicSelect });
+  if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
+  const facts = publicFacts(draw);
+  const picks = facts.seed === null ? [] : (resultOf(draw)?.picks ?? []);
+  const [entities, names] = await Promise.all([
+    db.entity.findMany({ where: { id: { in: picks.map((pick) => pick.entityId) } }, select: { id: true, name: true, uscc: true } }),
+    namesOf(db, picks.flatMap((pick) => pick.team)),
+  ]);
+  const entityById = new Map(entities.map((entity) => [entity.id, entity]));
+  return {
+    ...facts,
+    drawn: picks.map((pick) => ({
+      entityName: entityById.get(pick.entityId)?.name ?? '',
+      entityUscc: entityById.get(pick.entityId)?.uscc ?? '',
+      team: pick.team.map((officer) => names[officer] ?? officer),
+    })),
+  };
 }

@@ -4,8 +4,6 @@ import type { Prisma } from '@prisma/client';
 import type { Db } from '../db/client';
 import { chinaDate } from '../domain/deadlines';
 import { DomainError } from '../domain/errors';
-import { appendAudit } from './audit';
-import { prepareDraw } from './draws';
 
 export interface NewPlan {
   kind: 'annual' | 'monthly';
@@ -60,26 +58,6 @@ export async function createPlanRow(db: Db, plan: NewPlan) {
   });
 }
 
-/** A plan's status change, recorded on the row and in the audit log with who, why and before/after (R20). */
-export async function recordPlanStatus(
-  db: Db,
-  change: { planId: string; status: string; actor: string; reason?: string; drawAt?: string; drawId?: string },
-): Promise<void> {
-  const before = await db.plan.findUniqueOrThrow({ where: { id: change.planId }, select: { status: true } });
-  if (before.status === change.status) return; // a retried activity
-  await db.plan.update({
-    where: { id: change.planId },
-    data: { status: change.status, ...(change.drawAt ? { drawAt: new Date(change.drawAt) } : {}), ...(change.drawId ? { drawId: change.drawId } : {}) },
-  });
-  await appendAudit(db, {
-    actor: change.actor,
-    action: `plan:${change.status}`,
-    target: change.planId,
-    reason: change.reason ?? null,
-    data: { before: before.status, after: change.status, ...(change.drawId ? { drawId: change.drawId } : {}) },
-  });
-}
-
 /**
  * R5: how far the year stands from full coverage — the entities in the annual plan's scope, those already
  * randomly inspected in its period, and how many targets the monthly plans inside the period add up to.
@@ -121,33 +99,4 @@ export async function planCoverage(db: Db, planId: string) {
     shortfall: Math.max(0, entitiesInScope - Math.max(inspected, planned)),
     fullCoverageReachable: Math.max(inspected, planned) >= entitiesInScope,
   };
-}
-
-/**
- * Commits the plan's draw (R8, R20): the pool is the plan's scope, narrowed to the categories its items
- * cover; the inspection date is the draw's day. Refused, naming what is short, when the draw is infeasible.
- */
-export async function preparePlanDraw(db: Db, planId: string, drawAt: string, actor: string): Promise<string> {
-  const plan = await db.plan.findUniqueOrThrow({ where: { id: planId } });
-  if (plan.drawId) return plan.drawId;
-  const items = await db.inspectionItem.findMany({ where: { code: { in: plan.itemCodes } } });
-  const scope = plan.scope as { categories?: string[]; streets?: string[] };
-  const itemCategories = [...new Set(items.flatMap((item) => item.categories))];
-  const categories = scope.categories?.length ? scope.categories.filter((category) => itemCategories.includes(category)) : itemCategories;
-  const draw = await prepareDraw(db, {
-    name: plan.number,
-    planId: plan.id,
-    scope: { categories, streets: scope.streets },
-    rules: {
-      targetCount: plan.targetCount,
-      teamSize: plan.teamSize,
-      inspectionDate: chinaDate(new Date(drawAt)),
-      requiredSpecialty: items.find((item) => item.requiredSpecialty)?.requiredSpecialty ?? undefined,
-      riskWeights: { complaints: 2, dishonest: 3, violation_record: 2, safety_hazard: 2, abnormal_operation: 2 },
-      coverageFirst: true,
-    },
-    actor,
-  });
-  await db.plan.update({ where: { id: planId }, data: { drawId: draw.id } });
-  return draw.id;
 }

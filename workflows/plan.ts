@@ -1,8 +1,9 @@
 // A plan's life (R4): draft → submitted → approved (its draw committed and scheduled) or sent back with a
 // comment → drawn at the scheduled time, opening its cases → in progress → closed. Nothing takes effect
 // before leadership approves.
-import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, executeChild, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, executeChild, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
+import { describeSource, isPublished, publicValueProblem, type RandomnessSource } from '../domain/draw/randomnessSource';
 import { failureTypes } from '../domain/errors';
 import type { Actor } from '../domain/inspectionCase';
 import type { CaseTiming } from './caseMessages';
@@ -25,6 +26,8 @@ export interface PlanState {
   status: PlanStatus;
   drawAt?: string;
   drawId?: string;
+  /** The public value the draw will mix in, named when it was committed; the draw waits for it (R8, R20). */
+  randomnessSource?: RandomnessSource;
   outsideRandomness?: string;
   caseIds: string[];
   history: Array<{ status: PlanStatus; actor: string; at: string; comment?: string }>;
@@ -96,6 +99,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
         const drawId = await activities.preparePlanDraw(input.planId, drawAt, actor.id).catch((error) => refuse('conflict', failureMessage(error)));
         state.drawAt = drawAt;
         state.drawId = drawId;
+        if (patched('plan-names-randomness')) state.randomnessSource = (await activities.drawRandomnessSource(drawId)) ?? undefined;
         await move('scheduled', actor.id, comment, { drawAt, drawId });
         return state;
       } finally {
@@ -122,6 +126,12 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
         requireState('scheduled');
         if (state.outsideRandomness) refuse('conflict', '外部随机数已录入 / the outside randomness is already entered');
         if (!value?.trim()) refuse('invalid', '不能为空 / must not be empty', 'value');
+        const source = state.randomnessSource;
+        if (source && !isPublished(source, new Date())) {
+          refuse('conflict', `指定的外部随机数尚未公布：${describeSource(source)} / the named outside randomness is not published yet`);
+        }
+        const problem = source && publicValueProblem(source, value);
+        if (problem) refuse('invalid', problem, 'value');
       },
     },
   );
@@ -134,6 +144,8 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanState>
 
   await condition(() => state.status === 'scheduled');
   await sleep(Math.max(1, Date.parse(state.drawAt!) - Date.now()));
+  // A draw that named its outside randomness runs only with it: never early, never with a value of anyone's choosing.
+  if (state.randomnessSource) await condition(() => state.outsideRandomness !== undefined);
   state.caseIds = await executeChild(drawWorkflow, {
     workflowId: drawWorkflowId(state.drawId!),
     args: [

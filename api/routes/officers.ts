@@ -1,6 +1,7 @@
 // 执法人员 (R2) and declared conflicts (R10): the minimum case teams need until the directory is complete.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { chinaDate } from '../../domain/deadlines';
 import { paged } from '../../db/paged';
 import { DomainError } from '../../domain/errors';
 import { officerDirectory } from '../../services/officerImport';
@@ -114,6 +115,12 @@ export function officerRoutes(dependencies: ApiDependencies) {
         422: { description: '字段无效 / invalid fields' },
       },
       async handler({ body }) {
+        // R2: a new officer enters the directory holding a valid certificate. (A directory file may still carry one
+        // that has run out since: that officer stays, kept off every team.)
+        if (body.certificateValidUntil < chinaDate(new Date())) {
+          const message = '执法证已过期，不能登记 / the certificate has already expired (R2)';
+          throw new DomainError('invalid', message, [{ field: 'body.certificateValidUntil', message }]);
+        }
         const duplicate = await db.officer.findUnique({ where: { certificateNumber: body.certificateNumber }, select: { id: true } });
         if (duplicate) {
           throw new DomainError('conflict', '执法证号已登记 / this certificate number is already registered', [

@@ -21,6 +21,7 @@ import { pageOf, pageQuery, route, workflowUnavailable, type Route } from '../ht
 import type { UpdateDefinition } from '@temporalio/common';
 import { directoryFileRoutes } from './directoryFiles';
 import { idParams } from './entities';
+import { resolveCategories } from '../../services/categories';
 
 const text = (max: number) => z.string().trim().min(1, '不能为空 / must not be empty').max(max);
 
@@ -104,6 +105,7 @@ const planDetailSchema = planRowSchema.extend({
   history: z
     .array(z.object({ status: planStatusSchema, actor: z.string(), at: z.iso.datetime(), comment: z.string().optional() }))
     .meta({ description: '审批记录 / the approval history; empty when the workflow cannot be asked' }),
+  actorNames: z.record(z.string(), z.string()).meta({ description: '审批记录中办理人的姓名或职务，按用户 id / the names of those in the history, by user id' }),
   caseIds: z.array(z.uuid()),
 });
 
@@ -128,12 +130,17 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
     const plan = await db.plan.findUnique({ where: { id } });
     if (!plan) throw new DomainError('not_found', `计划不存在 / no plan ${id}`);
     const state = live ? await temporal.workflow.getHandle(planWorkflowId(id)).query(getPlanState).catch(() => null) : null;
+    const actorIds = [...new Set((state?.history ?? []).map((step) => step.actor))].filter((actor) => /^[0-9a-f-]{36}$/.test(actor));
+    const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } });
+    // The cases its draw opened are on the draw's record; plans drawn before 2026-12-06 also kept them in their state.
+    const draw = plan.drawId ? await db.draw.findUnique({ where: { id: plan.drawId }, select: { caseIds: true } }) : null;
     return {
+      actorNames: Object.fromEntries(actors.map((actor) => [actor.id, actor.displayName])),
       ...plan,
       periodStart: plan.periodStart.toISOString().slice(0, 10),
       periodEnd: plan.periodEnd.toISOString().slice(0, 10),
       history: state?.history ?? [],
-      caseIds: state?.caseIds ?? [],
+      caseIds: draw?.caseIds.length ? draw.caseIds : (state?.caseIds ?? []),
     };
   }
 
@@ -185,7 +192,8 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
         if (await db.inspectionItem.findUnique({ where: { code: body.code } })) {
           throw new DomainError('conflict', '事项编码已存在 / this item code exists', [{ field: 'body.code', message: '已存在 / already exists' }]);
         }
-        return { status: 201, body: await db.inspectionItem.create({ data: body }) };
+        const categories = await resolveCategories(db, body.categories, 'body.categories');
+        return { status: 201, body: await db.inspectionItem.create({ data: { ...body, categories } }) };
       },
     }),
     ...directoryFileRoutes(db, ['/inspection-items', 'plans'], itemDirectory, itemSchema),
@@ -293,7 +301,7 @@ export function planRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       z.strictObject({ value: text(500) }),
       provideOutsideRandomness as UpdateDefinition<PlanState, [never]>,
       ['auditor'],
-      ['计划未处于待抽取状态，或外部随机数已录入', 'the plan is not awaiting its draw, or the outside randomness is already entered'],
+      ['计划未处于待抽取状态、外部随机数已录入，或指定的随机数尚未公布', 'the plan is not awaiting its draw, the outside randomness is already entered, or the named value is not published yet'],
     ),
     transition('close', '结束计划 / Close the plan', z.strictObject({}), closePlan as UpdateDefinition<PlanState, [never]>, ['coordinator'], ['计划未在实施中', 'the plan is not in progress']),
   ];

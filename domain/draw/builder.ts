@@ -26,11 +26,11 @@ import {
   snapshotHead,
   type BuiltSnapshot,
 } from './canonical';
-import { runDraw } from './engine';
+import { createPartWriter, type CanonicalParts } from './canonicalParts.mjs';
 import { createTargetHasher } from './targetJson.mjs';
 import { TargetRows } from './targetRows';
 import { conflictOfficersByEntity } from './teams';
-import { riskFlags, type DrawConflict, type DrawOfficer, type DrawResult, type DrawRules } from './types';
+import { riskFlags, type DrawConflict, type DrawOfficer } from './types';
 
 /**
  * Targets as bytes. Each is, big-endian: the id's length in bytes (u16) and the id in UTF-8, the credit
@@ -115,6 +115,8 @@ interface HasherResult {
   notPlain: { index: number; id: Uint8Array; uscc: Uint8Array }[];
   /** Whether the ids came in strictly ascending order. */
   inOrder: boolean;
+  /** The bytes hashed, in compressed parts, when asked to keep them. */
+  canonical?: CanonicalParts;
 }
 
 /** targetJson.mjs's hasher, here or in a worker thread. Batches given to it are handed over. */
@@ -126,22 +128,23 @@ interface Hasher {
   finish(): Promise<HasherResult>;
 }
 
-function hasherHere(): Hasher {
-  const hasher = createTargetHasher(riskFlags);
+function hasherHere(keepCanonical: boolean): Hasher {
+  const parts = keepCanonical ? createPartWriter() : undefined;
+  const hasher = createTargetHasher(riskFlags, parts);
   return {
     head: (pieces) => {
       for (const bytes of pieces) hasher.head(bytes);
     },
     strings: (categories, streets) => hasher.strings(categories, streets),
     batch: (bytes, count, offsets) => hasher.batch(bytes, count, offsets),
-    finish: async () => hasher.finish() as HasherResult,
+    finish: async () => ({ ...(hasher.finish() as HasherResult), canonical: await parts?.finish() }),
   };
 }
 
-function hasherInWorker(): Hasher {
+function hasherInWorker(keepCanonical: boolean): Hasher {
   // No execArgv of the parent's: the worker runs plain JavaScript and needs no loader (a TypeScript loader
   // the parent runs under would cost the worker's start some 0.1–0.2 s of CPU to load and compile).
-  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), { workerData: { flagNames: riskFlags }, execArgv: [] });
+  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), { workerData: { flagNames: riskFlags, keepCanonical }, execArgv: [] });
   // Idle, it must not keep the process alive (a builder may be dropped); waiting for the result, it must.
   worker.unref();
   let failure: unknown;
@@ -175,6 +178,11 @@ export interface SnapshotBuilderOptions {
   hashInWorker?: boolean;
   /** About how many targets will come, so that the builder's arrays seldom have to grow. */
   expectedTargets?: number;
+  /**
+   * Keep the canonical JSON the hash covers, compressed in parts (canonicalParts.mjs), for `canonicalParts()`:
+   * the form a committed draw stores its snapshot in. Written while hashing, beside the decoding.
+   */
+  keepCanonical?: boolean;
 }
 
 /**
@@ -193,6 +201,8 @@ export class SnapshotBuilder {
   private categoriesSent = 0;
   private streetsSent = 0;
   private built = false;
+  private readonly keepCanonical: boolean;
+  private canonical: CanonicalParts | undefined;
 
   constructor(
     private readonly givenOfficers: DrawOfficer[],
@@ -203,7 +213,8 @@ export class SnapshotBuilder {
     this.officers = inIdOrder('officers', prepareOfficers(givenOfficers, problems), problems);
     this.conflicts = prepareConflicts(givenConflicts, problems);
     this.fast = problems.length === 0;
-    this.hasher = options.hashInWorker ? hasherInWorker() : hasherHere();
+    this.keepCanonical = options.keepCanonical === true;
+    this.hasher = options.hashInWorker ? hasherInWorker(this.keepCanonical) : hasherHere(this.keepCanonical);
     this.rows = new TargetRows(Math.max(16, Math.min(options.expectedTargets ?? 0, 1 << 26)));
     if (this.fast) {
       this.hasher.head(snapshotHead(this.officers, this.conflicts));
@@ -224,39 +235,24 @@ export class SnapshotBuilder {
   async build(): Promise<BuiltSnapshot> {
     if (this.built) throw new Error('SnapshotBuilder: build() called twice');
     this.built = true;
-    return this.finish(await this.hasher.finish()).snapshot;
+    const { snapshot, canonical } = this.finish(await this.hasher.finish());
+    this.canonical = await canonical;
+    return snapshot;
   }
 
-  /**
-   * build() and runDraw() in one: the draw runs on the targets while the hasher thread finishes, and its
-   * result takes the hash once there is one. The outcome is exactly runDraw(await build(), …)'s, also when
-   * build() takes the slow way or either throws: a draw made before the snapshot turned out to need the
-   * slow way is dropped, and the draw is made again on what build() gives.
-   */
-  async buildAndDraw(rules: DrawRules, seed: string, outsideRandomness?: string): Promise<{ snapshot: BuiltSnapshot; result: DrawResult }> {
-    if (this.built) throw new Error('SnapshotBuilder: build() called twice');
-    this.built = true;
-    const finishing = this.hasher.finish();
-    let early: { result: DrawResult } | { error: unknown } | undefined;
-    if (this.fast) {
-      // Sealed with a placeholder for the hash, which nothing in the draw reads but the result.
-      try {
-        early = { result: runDraw(this.seal(''), rules, seed, outsideRandomness) };
-      } catch (error) {
-        early = { error };
-      }
-    }
-    const { snapshot, asMade } = this.finish(await finishing);
-    if (early === undefined || !asMade) return { snapshot, result: runDraw(snapshot, rules, seed, outsideRandomness) };
-    if ('error' in early) throw early.error;
-    return { snapshot, result: { ...early.result, snapshotHash: snapshot.snapshotHash } };
+  /** The canonical JSON of the snapshot built, compressed in parts: with `keepCanonical`, once built. */
+  canonicalParts(): CanonicalParts {
+    if (this.canonical === undefined) throw new Error('SnapshotBuilder: no canonical parts (keepCanonical, and build() first)');
+    return this.canonical;
   }
 
-  /** The snapshot, once the hasher has done: the targets as they came (`asMade`) when all went as it should, else the slow way. */
-  private finish({ hash, notPlain, inOrder }: HasherResult): { snapshot: BuiltSnapshot; asMade: boolean } {
-    if (this.fast && inOrder && notPlain.length === 0) return { snapshot: this.seal(hash), asMade: true };
+  /** The snapshot, once the hasher has done: the targets as they came when all went as it should, else the slow way. */
+  private finish({ hash, notPlain, inOrder, canonical }: HasherResult): { snapshot: BuiltSnapshot; canonical?: Promise<CanonicalParts> } {
+    if (this.fast && inOrder && notPlain.length === 0) return { snapshot: this.seal(hash), canonical: canonical && Promise.resolve(canonical) };
     const prepared = prepareSnapshot({ targets: this.rows.all(), officers: this.givenOfficers, conflicts: this.givenConflicts });
-    return { snapshot: sealSnapshot(prepared, hashPreparedSnapshot(prepared)), asMade: false };
+    const parts = this.keepCanonical ? createPartWriter() : undefined;
+    const snapshot = sealSnapshot(prepared, hashPreparedSnapshot(prepared, parts));
+    return { snapshot, canonical: parts?.finish() };
   }
 
   /** The draw reads the targets from their rows; the snapshot's `targets` are made only if someone asks. */

@@ -13,7 +13,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FieldProblem } from '../errors';
 import { invalidDraw } from './errors';
-import { CATEGORY_PIECES, inspectionSegment, STREET_PIECES } from './targetJson.mjs';
+import { CATEGORY_PIECES, inspectionSegment, STREET_PIECES, type CanonicalSink } from './targetJson.mjs';
 import type { TargetSource } from './targetRows';
 import { riskFlags, type DrawConflict, type DrawOfficer, type DrawSnapshot, type DrawTarget } from './types';
 
@@ -413,8 +413,8 @@ class TargetWriter {
   }
 }
 
+/** The targets after the list's opening bracket (the head's), and the closing one. */
 function writeTargets(hash: Hash, targets: readonly DrawTarget[]): void {
-  hash.update('[');
   const writer = new TargetWriter(hash, targets.length);
   for (const target of targets) writer.writeTarget(target);
   writer.flush();
@@ -566,14 +566,30 @@ export function snapshotHead(officers: readonly DrawOfficer[], conflicts: readon
   return pieces;
 }
 
-export function hashPreparedSnapshot(prepared: PreparedSnapshot): string {
-  const hash = createHash('sha256');
+/** `sink`, if given, is also given every byte hashed (see CanonicalSink). */
+export function hashPreparedSnapshot(prepared: PreparedSnapshot, sink?: CanonicalSink): string {
+  const sha256 = createHash('sha256');
+  const hash = sink === undefined ? sha256 : teeHash(sha256, sink);
   const head = new JsonBytes((bytes) => hash.update(bytes), false);
   writeSnapshotHead(head, prepared.officers, prepared.conflicts);
+  head.text('[');
   head.flush();
+  sink?.endHead();
   writeTargets(hash, prepared.targets);
   hash.update('}');
-  return hash.digest('hex');
+  return sha256.digest('hex');
+}
+
+/** A Hash whose input also goes to the sink, as bytes. */
+function teeHash(hash: Hash, sink: CanonicalSink): Hash {
+  return {
+    update(data: string | Uint8Array) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      hash.update(bytes);
+      sink.write(bytes);
+      return this;
+    },
+  } as Hash;
 }
 
 /** SHA-256 (hex) of the canonical snapshot; published before the draw, rechecked by verifyDraw. */

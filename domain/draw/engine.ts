@@ -23,6 +23,7 @@ import {
   type DrawResult,
   type DrawRules,
   type DrawSnapshot,
+  type DrawTarget,
   type EffectiveDrawRules,
 } from './types';
 
@@ -43,6 +44,20 @@ export function runPreparedDraw(
   outsideRandomness?: string,
 ): DrawResult {
   return draw(prepared, preparedHash, checkedRules(rules, seed, outsideRandomness), seed, outsideRandomness);
+}
+
+/**
+ * Which targets the draw picks, in draw order. Targets are chosen from the targets, the rules and the mixed seed
+ * alone, before and apart from the officers (their stream is keyed `targets`, the teams' `teams`): which is what
+ * lets anyone re-run the list of entities drawn from the targets part of the pool, which the bureau publishes,
+ * while officers and declared conflicts stay internal.
+ */
+export function drawnTargetIds(targets: DrawTarget[], rules: DrawRules, seed: string, outsideRandomness?: string): string[] {
+  const effective = checkedRules(rules, seed, outsideRandomness);
+  const source = targetsOf(prepareSnapshot({ targets, officers: [], conflicts: [] }).targets);
+  const eligible = classifyTargets(source, effective);
+  if (eligible.eligible < effective.targetCount) throw notEnoughTargets(effective, source.length, eligible.eligible, eligible.overLimitExcluded);
+  return selectTargets(eligible, effective, new DrawRandom(mixSeed(seed, outsideRandomness), 'targets')).map((index) => source.at(index).id);
 }
 
 function checkedRules(rules: DrawRules, seed: string, outsideRandomness: string | null | undefined): EffectiveDrawRules {

@@ -25,5 +25,5 @@ export { commit, mixSeed } from './commitment';
 export { DrawRandom } from './random';
 export { effectiveRules, rulesHash } from './rules';
 export { DrawInfeasibleError, type DrawShortage } from './errors';
-export { runDraw } from './engine';
-export { verifyDraw } from './verify';
+export { drawnTargetIds, runDraw } from './engine';
+export { verifyDraw, verifyPublicDraw, type PublicDrawRecord } from './verify';

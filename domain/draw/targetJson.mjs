@@ -93,14 +93,21 @@ function compareBytes(a, aStart, aEnd, b, bStart, bEnd) {
 }
 
 /**
+ * Where the hashed bytes go as well, when they are to be kept (canonicalParts.mjs's writer): `write` gets each
+ * piece synchronously (its buffer is reused afterwards), `endHead` is called before the first target's bytes.
+ * @typedef {{ write(bytes: Uint8Array): void, endHead(): void }} CanonicalSink
+ */
+
+/**
  * Hashes targets given as batches in id order (see TargetBatch in builder.ts for the layout; flagNames are
  * the risk flags in the order of the mask's bits), after the snapshot's head. A target whose id or credit
  * code is not all PLAIN bytes cannot be written from its bytes: it is listed in `notPlain` with
  * those bytes, and the hash is then not the snapshot's (the builder takes the slow way). `inOrder` says
  * whether the ids came in strictly ascending order (and none is empty), as the snapshot's must.
  * @param {readonly string[]} flagNames
+ * @param {CanonicalSink} [sink] also given every byte hashed
  */
-export function createTargetHasher(flagNames) {
+export function createTargetHasher(flagNames, sink) {
   const masks = 1 << flagNames.length;
   const flagSegments = Array.from({ length: masks }, (_, mask) => flagMaskSegment(mask, flagNames));
   const hash = createHash('sha256');
@@ -143,8 +150,19 @@ export function createTargetHasher(flagNames) {
   let previousStart = 0;
   let previousEnd = 0;
 
+  let headEnded = false;
+  /** @param {Uint8Array} bytes */
+  const update = (bytes) => {
+    hash.update(bytes);
+    sink?.write(bytes);
+  };
+  const endHead = () => {
+    if (headEnded) return;
+    headEnded = true;
+    sink?.endHead();
+  };
   const flush = () => {
-    if (at > 0) hash.update(buffer.subarray(0, at));
+    if (at > 0) update(buffer.subarray(0, at));
     at = 0;
   };
 
@@ -190,7 +208,7 @@ export function createTargetHasher(flagNames) {
      * @param {Uint8Array} bytes
      */
     head(bytes) {
-      hash.update(bytes);
+      update(bytes);
     },
     /**
      * Values that targets from now on may refer to by index, after those given before.
@@ -208,6 +226,7 @@ export function createTargetHasher(flagNames) {
      * @param {Uint32Array} [offsets] where each target starts, in id order (else one after another)
      */
     batch(bytes, count, offsets) {
+      endHead();
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       let from = 0;
       for (let index = 0; index < count; index += 1) from = target(bytes, offsets === undefined ? from : /** @type {number} */ (offsets[index]), view);
@@ -219,8 +238,9 @@ export function createTargetHasher(flagNames) {
     },
     /** @returns {HasherResult} */
     finish() {
+      endHead();
       flush();
-      hash.update(']}');
+      update(Buffer.from(']}', 'latin1'));
       return { hash: hash.digest('hex'), notPlain, inOrder };
     },
   };

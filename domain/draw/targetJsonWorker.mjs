@@ -1,8 +1,10 @@
 // The target hasher of targetJson.mjs in a worker thread, for SnapshotBuilder: each message is one of its
-// calls, in order, and `finish` is answered with its result. A hashed batch's memory goes straight back:
+// calls, in order, and `finish` is answered with its result (and, when asked to keep it, the canonical JSON in
+// compressed parts, canonicalParts.mjs). A hashed batch's memory goes straight back:
 // this thread makes too little garbage of its own for its collector to free the batches soon.
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createPartWriter } from './canonicalParts.mjs';
 import { createTargetHasher } from './targetJson.mjs';
 
 // Below the thread that feeds it: the builder's caller reads the rows and then draws meanwhile, and that is
@@ -14,7 +16,8 @@ try {
   // not allowed here
 }
 
-const hasher = createTargetHasher(workerData.flagNames);
+const parts = workerData.keepCanonical ? createPartWriter() : undefined;
+const hasher = createTargetHasher(workerData.flagNames, parts);
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 port.on('message', (message) => {
   if (message.head) hasher.head(message.head);
@@ -24,5 +27,8 @@ port.on('message', (message) => {
     const spent = [message.batch.buffer, message.offsets?.buffer].filter(Boolean);
     port.postMessage({ spent }, spent);
   }
-  if (message.finish) port.postMessage(hasher.finish());
+  if (message.finish) {
+    const result = hasher.finish();
+    void (parts?.finish() ?? Promise.resolve(undefined)).then((canonical) => port.postMessage({ ...result, canonical }));
+  }
 });

@@ -1,10 +1,11 @@
 // Checking a published draw (R20): recompute everything from the record and say what does not match.
 // Anyone holding the record and this engine (or an independent implementation of ALGORITHM.md) can do it.
 
-import { canonicalJson, hashPreparedSnapshot, prepareSnapshot, type PreparedSnapshot } from './canonical';
+import { builtSnapshotHash, canonicalJson, hashPreparedSnapshot, prepareSnapshot, type PreparedSnapshot } from './canonical';
 import { commit } from './commitment';
-import { runPreparedDraw } from './engine';
-import { ALGORITHM_VERSION, type DrawRecord, type DrawVerification } from './types';
+import { drawnTargetIds, runDraw, runPreparedDraw } from './engine';
+import { mixSeed } from './commitment';
+import { ALGORITHM_VERSION, type DrawRecord, type DrawResult, type DrawRules, type DrawTarget, type DrawVerification } from './types';
 
 export function verifyDraw(record: DrawRecord): DrawVerification {
   const problems: string[] = [];
@@ -27,13 +28,18 @@ export function verifyDraw(record: DrawRecord): DrawVerification {
     problems.push('结果中的承诺值与公布的不符 / the commitment in the result is not the published one');
   }
 
+  // A snapshot SnapshotBuilder built (from a stored form, say) was hashed from what it was built of; any other is
+  // prepared and hashed here.
+  const builtHash = builtSnapshotHash(record.snapshot);
   let prepared: PreparedSnapshot | undefined;
-  let actualSnapshotHash: string | undefined;
-  try {
-    prepared = prepareSnapshot(record.snapshot);
-    actualSnapshotHash = hashPreparedSnapshot(prepared);
-  } catch (error) {
-    problems.push(`名录快照无法读取 / the snapshot cannot be read: ${(error as Error).message}`);
+  let actualSnapshotHash: string | undefined = builtHash;
+  if (builtHash === undefined) {
+    try {
+      prepared = prepareSnapshot(record.snapshot);
+      actualSnapshotHash = hashPreparedSnapshot(prepared);
+    } catch (error) {
+      problems.push(`名录快照无法读取 / the snapshot cannot be read: ${(error as Error).message}`);
+    }
   }
   if (actualSnapshotHash !== undefined && actualSnapshotHash !== record.snapshotHash) {
     problems.push(
@@ -46,9 +52,12 @@ export function verifyDraw(record: DrawRecord): DrawVerification {
   }
 
   // Another version's result cannot be recomputed here; saying so once is more useful than a diff.
-  if (result.algorithmVersion === ALGORITHM_VERSION && prepared !== undefined) {
+  if (result.algorithmVersion === ALGORITHM_VERSION && actualSnapshotHash !== undefined) {
     try {
-      const recomputed = runPreparedDraw(prepared, actualSnapshotHash, record.rules, record.seed, record.outsideRandomness);
+      const recomputed =
+        prepared === undefined
+          ? runDraw(record.snapshot, record.rules, record.seed, record.outsideRandomness)
+          : runPreparedDraw(prepared, actualSnapshotHash, record.rules, record.seed, record.outsideRandomness);
       const difference = firstDifference(recomputed, result, 'result');
       if (difference !== null) {
         problems.push(`重新抽取的结果与记录不同 / re-running the draw gives a different result: ${difference}`);
@@ -92,4 +101,46 @@ function canonicalJsonOrString(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** The public's record of a draw: the auditors' record with only the targets part of the pool. */
+export interface PublicDrawRecord {
+  algorithmVersion: string;
+  rules: DrawRules;
+  targets: DrawTarget[];
+  commitment: string;
+  seed: string;
+  outsideRandomness?: string | null;
+  result: DrawResult;
+}
+
+/**
+ * What the public can check from its record (R20): the seed is the committed one, the mixed seed is the seed with
+ * the outside value, and the entities drawn, in order, are those the targets, the rules and that seed give. The
+ * teams and the pool's hash need the officers and conflicts, which only the auditors' record holds (verifyDraw).
+ */
+export function verifyPublicDraw(record: PublicDrawRecord): DrawVerification {
+  const problems: string[] = [];
+  if (typeof record !== 'object' || record === null || typeof record.result !== 'object' || record.result === null || !Array.isArray(record.targets)) {
+    return { valid: false, problems: ['记录不完整 / the record is incomplete'] };
+  }
+  if (record.result.algorithmVersion !== ALGORITHM_VERSION) {
+    problems.push(`算法版本不符：记录为 ${String(record.result.algorithmVersion)} / wrong algorithm version: ${String(record.result.algorithmVersion)}, this verifier is ${ALGORITHM_VERSION}`);
+  }
+  if (typeof record.seed !== 'string' || commit(record.seed) !== record.commitment) {
+    problems.push('种子与事先公布的承诺值不符 / the seed does not match the published commitment');
+  }
+  const outside = record.outsideRandomness ?? undefined;
+  if (typeof record.seed === 'string' && mixSeed(record.seed, outside) !== record.result.seedMix) {
+    problems.push('混合种子与种子和外部随机数不符 / the mixed seed is not the seed with the outside value');
+  }
+  try {
+    const expected = drawnTargetIds(record.targets, record.rules, record.seed, outside);
+    const recorded = record.result.picks.map((pick) => pick.entityId);
+    const difference = firstDifference(expected, recorded, 'result.picks[*].entityId');
+    if (difference !== null) problems.push(`重新抽取的对象与记录不同 / re-running the draw picks other entities: ${difference}`);
+  } catch (error) {
+    problems.push(`按记录无法重新抽取 / the draw cannot be re-run from the record: ${(error as Error).message}`);
+  }
+  return { valid: problems.length === 0, problems };
 }

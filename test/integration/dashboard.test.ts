@@ -1,7 +1,7 @@
 // Leadership's figures (R5, R7, R19) through the API: each counts what it says, and its drill-down filter opens
 // exactly the cases it counts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCoordinator, asLeadership, asOfficer, eventually, inspectionBody, openComplaintCase, registerOfficer } from '../support/fixtures';
+import { asCoordinator, asLeadership, asOfficer, commitAndRunDraw, eventually, inspectionBody, openComplaintCase, registerOfficer } from '../support/fixtures';
 import { call, startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -47,13 +47,10 @@ async function inspectAndOrder(caseId: string, team: string[], days: number) {
 
 /** Runs a draw of one target and answers its case once it awaits inspection, with the team drawn. */
 async function drawOne(name: string, teamSize: number) {
-  const committed = await api('POST', '/draws', { name, rules: { targetCount: 1, teamSize, inspectionDate: new Date().toISOString().slice(0, 10) } });
-  expect(committed.status, JSON.stringify(committed.body)).toBe(201);
-  const drawn = await api('POST', `/draws/${committed.body.id}/run`, {});
-  expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
-  const caseId: string = drawn.body.caseIds[0];
-  await eventually(() => readCase(caseId), (found) => found.status === 'awaiting_inspection');
-  return { caseId, team: drawn.body.result.picks[0].team as string[] };
+  const { drawn } = await commitAndRunDraw(system.baseUrl, { name, rules: { targetCount: 1, teamSize, inspectionDate: new Date().toISOString().slice(0, 10) } });
+  const caseId: string = drawn.caseIds[0];
+  await eventually(() => readCase(caseId), (found) => found?.status === 'awaiting_inspection');
+  return { caseId, team: drawn.result.picks[0].team as string[] };
 }
 
 describe('the dashboard', () => {

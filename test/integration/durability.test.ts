@@ -23,6 +23,7 @@ function startWorkerProcess(system: TestSystem): ManagedProcess {
       DATABASE_URL: system.databaseUrl,
       TEMPORAL_ADDRESS: system.temporalAddress,
       TEMPORAL_TASK_QUEUE: system.taskQueue,
+      DRAW_SEED_KEY: system.dependencies.drawSeedKey.toString('hex'),
       LOG_LEVEL: 'warn',
     },
   });

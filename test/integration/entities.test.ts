@@ -142,7 +142,7 @@ describe('R1 R6 the directory keeps each entity\'s status history and risk flags
     expect(noted.body.riskFlags).toEqual([expect.objectContaining({ flag: 'safety_hazard', source: '应急管理局通报 2026-11', clearedAt: null })]);
     expect((await call(system.baseUrl, 'POST', `/entities/${created.body.id}/risk-flags`, { flag: 'safety_hazard', source: '重复' })).status).toBe(409);
 
-    const { freezeSnapshot } = await import('../../services/draws');
+    const { freezeSnapshot } = await import('../../activities/draws');
     const pool = await freezeSnapshot(system.db, { streets: ['指前镇'], categories: ['refined_oil_retailer'] });
     expect(pool.targets.find((target) => target.id === created.body.id)?.riskFlags).toEqual(['safety_hazard']);
 

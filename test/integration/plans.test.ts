@@ -1,6 +1,6 @@
 // Plans take effect only when leadership approves them; approval schedules the draw, which opens the cases (R3, R4, R8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asOfficer, eventually, inspectionBody, registerEntity, registerOfficer } from '../support/fixtures';
+import { asOfficer, beaconValue, enterPlanRandomness, eventually, inspectionBody, registerEntity, registerOfficer, untilPublished } from '../support/fixtures';
 import { chinaDate, endOfChinaDay } from '../../domain/deadlines';
 import { recordHistory } from '../support/histories';
 import { call, startTestSystem, testUsers, type TestSystem } from '../support/system';
@@ -79,10 +79,22 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     // The draw is committed at approval (publishable) but has not run.
     const committed = await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}`, undefined, testUsers.auditor.headers);
     expect(committed.body).toMatchObject({ status: 'committed', seed: null, name: drafted.body.number });
-    // An auditor enters randomness nobody in the bureau controls, after the commitment is published.
-    const beacon = '公开随机信标 第 88321 轮';
-    expect((await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: beacon })).status).toBe(403);
-    expect((await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: beacon }, testUsers.auditor.headers)).status).toBe(200);
+    // R8: the plan's draw runs through the plan, at the approved time: not by hand, not early.
+    const early = await call(system.baseUrl, 'POST', `/draws/${approved.body.drawId}/run`, { outsideRandomness: beaconValue() });
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toContain(drafted.body.number);
+    // The randomness it will mix in was named at commitment: the first drand round after the approved time.
+    expect(committed.body.randomnessSource).toMatchObject({ kind: 'drand', chain: 'quicknet' });
+    expect(Date.parse(committed.body.randomnessSource.publishedAt)).toBeGreaterThanOrEqual(Date.parse(committed.body.drawAt));
+    // An auditor enters that value once it is out: nobody in the bureau chose it. Not the office, not any other form.
+    expect((await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: beaconValue() })).status).toBe(403);
+    await untilPublished(committed.body);
+    const malformed = await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: '公开随机信标 第 88321 轮' }, testUsers.auditor.headers);
+    expect(malformed.status).toBe(422);
+    // Past the approved time the draw waits for the value: nothing is drawn without it.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await call(system.baseUrl, 'GET', `/draws/${approved.body.drawId}`, undefined, testUsers.auditor.headers)).body.status).toBe('committed');
+    const beacon = await enterPlanRandomness(system.baseUrl, id, approved.body.drawId);
 
     const running = await eventually(() => call(system.baseUrl, 'GET', `/plans/${id}`, undefined, testUsers.leadership.headers).then((answer) => answer.body), (plan) => plan.status === 'in_progress');
     expect(running.caseIds).toHaveLength(3);
@@ -121,6 +133,10 @@ describe('R4 a plan takes effect only when leadership approves it', () => {
     expect(sendBack).toMatchObject({ actor: testUsers.leadership.id, reason: '请补充联合检查部门', data: { before: 'submitted', after: 'sent_back' } });
 
     expect((await call(system.baseUrl, 'POST', `/plans/${id}/close`, {})).body.status).toBe('closed');
+    // The plan's and its draw's workflows, for the replay check of changes to come (test/histories).
+    await eventually(() => system.temporal.workflow.getHandle(`plan-${id}`).describe(), (described) => described.status.name === 'COMPLETED');
+    await recordHistory(system.temporal, 'plan-approved-drawn-closed', '', `plan-${id}`);
+    await recordHistory(system.temporal, 'draw-of-a-plan', '', `draw-${approved.body.drawId}`);
   });
 
   it('R4 R11 approving a plan whose draw is infeasible is refused with what is short, and the plan stays submitted', async () => {
@@ -141,7 +157,7 @@ async function drawOneCase(overrides: Record<string, unknown>) {
   await call(system.baseUrl, 'POST', `/plans/${id}/submit`, {});
   const approved = await call(system.baseUrl, 'POST', `/plans/${id}/approve`, { drawAt: new Date(Date.now() + 1_000).toISOString() }, testUsers.leadership.headers);
   expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-  await call(system.baseUrl, 'POST', `/plans/${id}/outside-randomness`, { value: `信标 ${id}` }, testUsers.auditor.headers);
+  await enterPlanRandomness(system.baseUrl, id, approved.body.drawId);
   const cases = await eventually(() => call(system.baseUrl, 'GET', `/cases?planId=${id}`).then((answer) => answer.body), (body) => body.total === 1);
   return (await call(system.baseUrl, 'GET', `/cases/${cases.items[0].id}`)).body;
 }

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 async function start(entry: string, env: Record<string, string>) {
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !['DATABASE_URL', 'TEMPORAL_ADDRESS', 'API_PORT', 'AUTH_TOKEN_SECRET'].includes(name)),
+    Object.entries(process.env).filter(([name]) => !['DATABASE_URL', 'TEMPORAL_ADDRESS', 'API_PORT', 'AUTH_TOKEN_SECRET', 'DRAW_SEED_KEY'].includes(name)),
   );
   try {
     await run(process.execPath, ['--import', 'tsx', entry], { cwd: projectRoot, env: { ...base, ...env }, timeout: 60_000 });
@@ -22,6 +22,7 @@ async function start(entry: string, env: Record<string, string>) {
 }
 
 let database: TestDatabase;
+const SEED_KEY = 'ab'.repeat(32);
 beforeAll(async () => {
   database = await createTestDatabase('startup');
 });
@@ -37,7 +38,7 @@ describe('start-up errors name what is wrong in one line', () => {
   });
 
   it('the API will not start without a token-signing secret, or with a short one', async () => {
-    const connected = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: inject('temporalAddress') };
+    const connected = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: inject('temporalAddress'), DRAW_SEED_KEY: SEED_KEY };
     expect((await start('api/server.ts', connected)).stderr).toMatch(/^Configuration error: AUTH_TOKEN_SECRET not set/);
     expect((await start('api/server.ts', { ...connected, AUTH_TOKEN_SECRET: 'short' })).stderr).toBe(
       'Configuration error: AUTH_TOKEN_SECRET: must be at least 32 characters',
@@ -46,14 +47,14 @@ describe('start-up errors name what is wrong in one line', () => {
 
   it('an unreachable database is named, with the driver\'s reason', async () => {
     const port = await freePort();
-    const result = await start('worker.ts', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/cases`, TEMPORAL_ADDRESS: inject('temporalAddress') });
+    const result = await start('worker.ts', { DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/cases`, TEMPORAL_ADDRESS: inject('temporalAddress'), DRAW_SEED_KEY: SEED_KEY });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`Cannot reach PostgreSQL at 127.0.0.1:${port}/cases: Can't reach database server at 127.0.0.1:${port}`);
   });
 
   it.each(['worker.ts', 'api/server.ts'])('%s: an unreachable Temporal server is named', async (entry) => {
     const port = await freePort();
-    const result = await start(entry, { DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, AUTH_TOKEN_SECRET: 's'.repeat(40) });
+    const result = await start(entry, { DATABASE_URL: database.url, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, AUTH_TOKEN_SECRET: 's'.repeat(40), DRAW_SEED_KEY: SEED_KEY });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^Cannot reach Temporal at 127\\.0\\.0\\.1:${port}: [^\\n]+$`));
   });

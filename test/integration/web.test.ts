@@ -3,8 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { holdToContract, launchBrowser, screenshot, signInThroughForm, takeContractViolations } from '../support/browser';
-import { asOfficer, eventually, inspectionBody, openComplaintCase, registerOfficer, type OpenedCase } from '../support/fixtures';
+import { pdfText } from '../support/pdf';
+import iconv from 'iconv-lite';
+import { asOfficer, commitAndRunDraw, eventually, inspectionBody, openComplaintCase, registerOfficer, type OpenedCase } from '../support/fixtures';
 import { validUscc } from '../support/entities';
 import { call, startTestSystem, TEST_PASSWORD, testUsers, type TestSystem } from '../support/system';
 
@@ -102,16 +105,21 @@ describe('the web application, in Chromium', () => {
     await order.locator('button[type=submit]').click();
     await officer.page.waitForSelector('text=限期整改中');
     await screenshot(officer.page, 'case-rectifying');
-    // The rectification order is a printable document.
+    // R12: the rectification order is the PDF the server issues, with its 文号, saved from the page.
     await officer.page.click('a.document-link[href$="/documents/rectification-order"]');
-    await officer.page.waitForSelector('[data-testid=document]');
-    expect(await officer.page.textContent('[data-testid=document]')).toContain('责令整改通知书');
+    await officer.page.waitForSelector('[data-testid=document-number]');
+    expect(await officer.page.textContent('[data-testid=document-number]')).toMatch(/^坛商责改〔\d{4}〕\d+号$/);
+    const savedPdf = async () => {
+      const [download] = await Promise.all([officer.page.waitForEvent('download'), officer.page.click('[data-testid=download-pdf]')]);
+      return pdfText(await readFile((await download.path())!));
+    };
+    expect(await savedPdf()).toContain('整改要求：限期完成预收资金存管并报送备案材料。');
     await screenshot(officer.page, 'document-rectification-order');
     // R8: so is the inspection notice the entity was sent when the case opened, with what to have ready.
     await officer.page.goto(`${system.baseUrl}/#/cases/${opened.id}`);
     await officer.page.click('a.document-link[href$="/documents/inspection-notice"]');
-    await officer.page.waitForSelector('[data-testid=to-prepare]');
-    const notice = await officer.page.textContent('[data-testid=document]');
+    await officer.page.waitForSelector('[data-testid=document-number]');
+    const notice = await savedPdf();
     expect(notice).toContain('随机抽查通知书');
     expect(notice).toContain(opened.entity.name);
     expect(notice).toContain('营业执照（副本）');
@@ -203,25 +211,26 @@ describe('the web application, in Chromium', () => {
 });
 
 describe('the office and the auditor, in Chromium', () => {
-  it('R1 R18: the office imports a directory file, sees each refused row with its line, field and reason, then applies the accepted rows', async () => {
+  it('R1 R18: the office imports a directory file as Chinese Excel saves it (GB18030 CSV), sees each refused row with its line, column and reason, then applies the accepted rows', async () => {
     const { context, page } = await pageAs(testUsers.coordinator.username);
     await page.goto(`${system.baseUrl}/#/entities`);
     await page.waitForSelector('[data-testid=entity-list]');
     await page.click('details.import summary');
     const good = validUscc();
     const csv = `统一社会信用代码,名称,街道镇,类别\n${good},金坛区某汽车销售有限公司,尧塘街道,auto_dealer\n91320482MA1X00000X,校验码错误的企业,金城镇,auto_dealer\n`;
-    await page.setInputFiles('[data-testid=import-file]', { name: 'entities.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.setInputFiles('[data-testid=import-file]', { name: 'entities.csv', mimeType: 'text/csv', buffer: iconv.encode(csv, 'gb18030') });
     const refused = page.locator('[data-testid=refused-rows]');
     await refused.waitFor();
     const refusedText = await refused.textContent();
     expect(refusedText).toContain('3');
-    expect(refusedText).toContain('uscc');
+    expect(refusedText).toContain('统一社会信用代码');
     expect((await call(system.baseUrl, 'GET', `/entities?q=${good}`)).body.total).toBe(0);
     await screenshot(page, 'entity-import-dry-run');
 
     await page.click('[data-testid=apply-import]');
     await page.waitForSelector('text=已导入');
-    expect((await call(system.baseUrl, 'GET', `/entities?q=${good}`)).body.total).toBe(1);
+    const imported = (await call(system.baseUrl, 'GET', `/entities?q=${good}`)).body;
+    expect(imported.items).toEqual([expect.objectContaining({ name: '金坛区某汽车销售有限公司', street: '尧塘街道' })]);
     await context.close();
   });
 
@@ -323,13 +332,12 @@ describe('the office and the auditor, in Chromium', () => {
   });
 
   it('R8 R20: the auditor sees a draw verified, with the teams drawn by name', async () => {
-    const committed = await call(system.baseUrl, 'POST', '/draws', {
+    const { committed: committedDraw, drawn } = await commitAndRunDraw(system.baseUrl, {
       name: '坛商抽查〔2026〕7号',
       rules: { targetCount: 1, teamSize: 2, inspectionDate: new Date().toISOString().slice(0, 10) },
     });
-    expect(committed.status, JSON.stringify(committed.body)).toBe(201);
-    const drawn = await call(system.baseUrl, 'POST', `/draws/${committed.body.id}/run`, { outsideRandomness: '信标第 1 轮' });
-    expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
+    const committed = { body: committedDraw };
+    await eventually(() => call(system.baseUrl, 'GET', `/draws/${drawn.id}`, undefined, testUsers.auditor.headers), (answer) => answer.body.status === 'drawn');
 
     const { context, page } = await pageAs(testUsers.auditor.username);
     await page.waitForSelector('[data-testid=draw-list]');
@@ -340,6 +348,21 @@ describe('the office and the auditor, in Chromium', () => {
     expect(picks).toMatch(/执法员\d+、执法员\d+/);
     await screenshot(page, 'draw-verified');
     await context.close();
+
+    // The public sees the same draw on the disclosure site, without signing in: the commitment made in advance,
+    // the seed revealed, and the list drawn by name.
+    const visitor = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    holdToContract(visitor, system.baseUrl);
+    const publicPage = await visitor.newPage();
+    await publicPage.goto(`${system.baseUrl}/disclosure/draws`);
+    await publicPage.waitForSelector('[data-testid=public-draws]');
+    const card = publicPage.locator('[data-testid=public-draw]', { hasText: '坛商抽查〔2026〕7号' });
+    expect(await card.textContent()).toContain(committed.body.commitment);
+    expect(await card.textContent()).toContain(drawn.seed);
+    await card.locator(`a[href*="id=${drawn.id}"]`).click();
+    await publicPage.waitForSelector('[data-testid=public-drawn-list]');
+    expect(await publicPage.textContent('[data-testid=public-drawn-list]')).toMatch(/检查人员：执法员\d+、执法员\d+/);
+    await visitor.close();
   });
 });
 
@@ -352,3 +375,54 @@ async function streamBytes(stream: NodeJS.ReadableStream): Promise<Buffer> {
 async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
   return (await streamBytes(stream)).toString('utf8');
 }
+
+describe('the officer on a phone, in Chromium', () => {
+  /** How far the page reaches past the 390 px screen: nothing, or the officer scrolls sideways. */
+  const overflow = (page: Page) => page.locator('html').evaluate((root) => root.scrollWidth - root.clientWidth);
+
+  it('R9 R12 R13 R14: the workbench, a case and each action form fit a 390 px phone without scrolling sideways, dates read YYYY-MM-DD, and the order form shows its deadline before it is given', async () => {
+    const team = [(await registerOfficer(system.baseUrl)).id, (await registerOfficer(system.baseUrl)).id];
+    const openFor = async (name: string) => {
+      const entity = await call(system.baseUrl, 'POST', '/entities', { uscc: validUscc(), name, category: 'prepaid_card_issuer', street: '西城街道' });
+      const answer = await call(system.baseUrl, 'POST', '/cases', { entityId: entity.body.id, origin: 'complaint', reason: '12345 热线投诉', team });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      return answer.body.id as string;
+    };
+    const inspectAndApprove = async (id: string, resultCategory: string) => {
+      expect((await call(system.baseUrl, 'POST', `/cases/${id}/inspection`, inspectionBody(team, resultCategory, resultCategory === 'no_problem'), asOfficer(team[0]!))).status).toBe(200);
+      expect((await call(system.baseUrl, 'POST', `/cases/${id}/review`, { decision: 'approve' })).status).toBe(200);
+    };
+    const toInspect = await openFor('金坛区华罗庚路某预付卡服务有限责任公司（西城街道分店）');
+    const toOrder = await openFor('金坛区某商贸有限公司');
+    await inspectAndApprove(toOrder, 'problem_found');
+    const toRevisit = await openFor('金坛区某超市有限公司');
+    await inspectAndApprove(toRevisit, 'problem_found');
+    const dayLong = await call(system.baseUrl, 'POST', `/cases/${toRevisit}/rectification-order`, { requirements: '限期整改', days: 1, overrideReason: '情节轻微' }, asOfficer(team[0]!));
+    expect(dayLong.status, JSON.stringify(dayLong.body)).toBe(200);
+    const toDispose = await openFor('金坛区某拍卖有限公司');
+    await inspectAndApprove(toDispose, 'refused_inspection');
+    await eventually(() => call(system.baseUrl, 'GET', `/cases/${toRevisit}`).then((answer) => answer.body.status), (status) => status === 'awaiting_revisit');
+
+    const { context, page } = await pageAs(officerUsername(team[0]!), { width: 390, height: 844 });
+    await page.waitForSelector('[data-testid=my-cases]');
+    expect(await overflow(page)).toBe(0);
+    const visit = async (id: string, forms: string[]) => {
+      await page.goto(`${system.baseUrl}/#/cases/${id}`);
+      for (const form of forms) await page.waitForSelector(`[data-testid=${form}]`);
+      expect(await overflow(page), `case ${id} with ${forms.join(', ')}`).toBe(0);
+    };
+    await visit(toInspect, ['inspection-form', 'recusal-form']);
+    expect(await page.inputValue('[data-testid=inspection-form] input[name=inspectionDate]')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await screenshot(page, 'officer-inspection-form-phone');
+    await visit(toOrder, ['rectification-order-form']);
+    // R12: before the order is given, the form says the date its period ends on (the bureau's working calendar).
+    const preview = page.locator('[data-testid=deadline-preview]');
+    await page.fill('[data-testid=rectification-order-form] input[name=days]', '5');
+    await expect.poll(() => preview.textContent()).toMatch(/整改期限至 \d{4}年\d{1,2}月\d{1,2}日/);
+    await screenshot(page, 'officer-rectification-order-phone');
+    await visit(toRevisit, ['revisit-form', 'rectification-report-form']);
+    expect(await page.inputValue('[data-testid=revisit-form] input[name=revisitDate]')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await visit(toDispose, ['disposition-form']);
+    await context.close();
+  });
+});

@@ -1,4 +1,5 @@
 // Directory records and case openings the tests build on, made through the API as a coordinator would.
+import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { call, signIn, TEST_PASSWORD, testUsers } from './system';
 import { validUscc } from './entities';
@@ -104,4 +105,32 @@ export function inspectionBody(team: string[], resultCategory: string, passed: b
       },
     ],
   };
+}
+
+/** What drand published for a round: 64 hex digits (the value is public; the tests cannot fetch it). */
+export const beaconValue = () => randomBytes(32).toString('hex');
+
+/** Waits until the outside randomness a draw named has been published, as whoever enters it would. */
+export async function untilPublished(draw: { randomnessSource: { publishedAt: string } | null }): Promise<void> {
+  const wait = draw.randomnessSource ? Date.parse(draw.randomnessSource.publishedAt) - Date.now() : 0;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
+}
+
+/** Commits a draw outside any plan and runs it, once its named randomness is out, as the office does (R8). */
+export async function commitAndRunDraw(baseUrl: string, body: Record<string, unknown>) {
+  const committed = await call(baseUrl, 'POST', '/draws', body);
+  expect(committed.status, JSON.stringify(committed.body)).toBe(201);
+  await untilPublished(committed.body);
+  const drawn = await call(baseUrl, 'POST', `/draws/${committed.body.id}/run`, { outsideRandomness: beaconValue() });
+  expect(drawn.status, JSON.stringify(drawn.body)).toBe(200);
+  return { committed: committed.body, drawn: drawn.body };
+}
+
+/** The auditor enters the value a plan's draw named, once it is out (R8). */
+export async function enterPlanRandomness(baseUrl: string, planId: string, drawId: string, value = beaconValue()) {
+  const draw = await call(baseUrl, 'GET', `/draws/${drawId}`, undefined, testUsers.auditor.headers);
+  await untilPublished(draw.body);
+  const entered = await call(baseUrl, 'POST', `/plans/${planId}/outside-randomness`, { value }, testUsers.auditor.headers);
+  expect(entered.status, JSON.stringify(entered.body)).toBe(200);
+  return value;
 }

@@ -6,7 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { randomBytes as secretBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes as secretBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { auditSignerFrom } from '../../services/auditCheckpoints';
 import { apiDependenciesFrom, createApp, listenApi } from '../../api/app';
 import type { ApiDependencies } from '../../api/context';
 import { loadApiConfig } from '../../config';
@@ -16,6 +20,7 @@ import type { CreditPlatform } from '../../activities/credit';
 import { systemClock } from '../../activities/clock';
 import type { CaseTiming } from '../../workflows/caseMessages';
 import { createWorker, installWorkerLogging } from '../../worker';
+import { sealingKey } from '../../infra/sealing';
 import { contractViolation } from './contract';
 import { createTestDatabase } from './database';
 
@@ -66,6 +71,17 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
   const db = createDb(database.url, 5);
   const address = options.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `${label}-${randomBytes(4).toString('hex')}`;
+  // The API seals each draw's seed and the worker opens it at the run: one key for both, as npm start gives them.
+  const drawSeedKey = randomBytes(32).toString('hex');
+
+  // The audit chain's checkpoints (R20): the worker signs with the private key, the API checks with the public one.
+  const auditKeys = generateKeyPairSync('ed25519');
+  const auditDir = mkdtempSync(path.join(os.tmpdir(), 'ssj-audit-'));
+  const auditCheckpointFile = path.join(auditDir, 'audit-checkpoints.jsonl');
+  const auditSigner = auditSignerFrom(
+    { AUDIT_SIGNING_KEY: String(auditKeys.privateKey.export({ type: 'pkcs8', format: 'pem' })), AUDIT_CHECKPOINT_FILE: auditCheckpointFile, DATA_DIR: auditDir },
+    auditDir,
+  );
 
   const workerConnection = options.withoutWorker ? undefined : await NativeConnection.connect({ address });
   const worker = workerConnection
@@ -75,9 +91,11 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
         taskQueue,
         workflowBundle: { codePath: inject('workflowBundlePath') },
         db,
+        drawSeedKey: sealingKey(drawSeedKey),
         clock: systemClock,
         creditPlatform: options.creditPlatform,
         notificationWebhookUrl: options.notificationWebhookUrl,
+        auditSigner,
       })
     : undefined;
   const workerRun = worker?.run();
@@ -88,7 +106,10 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: address,
     AUTH_TOKEN_SECRET: secretBytes(32).toString('hex'),
+    DRAW_SEED_KEY: drawSeedKey,
     PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+    AUDIT_PUBLIC_KEY: String(auditKeys.publicKey.export({ type: 'spki', format: 'pem' })),
+    AUDIT_CHECKPOINT_FILE: auditCheckpointFile,
     ...options.env,
   });
   const dependencies = {

@@ -31,6 +31,10 @@ describe('configuration from the environment', () => {
 
   it('the worker and API roles need their database and Temporal server named', () => {
     expect(() => loadConnectedConfig({})).toThrowError(/DATABASE_URL and TEMPORAL_ADDRESS not set/);
-    expect(loadConnectedConfig({ DATABASE_URL: 'postgresql://u@h:5432/d', TEMPORAL_ADDRESS: 'h:7233' }).TEMPORAL_ADDRESS).toBe('h:7233');
+    const connected = { DATABASE_URL: 'postgresql://u@h:5432/d', TEMPORAL_ADDRESS: 'h:7233' };
+    // R8 R20: both roles also hold the key that seals draw seeds until their run.
+    expect(() => loadConnectedConfig(connected)).toThrowError(/DRAW_SEED_KEY not set/);
+    expect(() => loadConnectedConfig({ ...connected, DRAW_SEED_KEY: 'not hex' })).toThrowError('Configuration error: DRAW_SEED_KEY: must be 64 hexadecimal digits (32 bytes)');
+    expect(loadConnectedConfig({ ...connected, DRAW_SEED_KEY: 'ab'.repeat(32) }).TEMPORAL_ADDRESS).toBe('h:7233');
   });
 });

@@ -182,29 +182,6 @@ describe('R20 a snapshot built from bytes is the snapshot itself', () => {
     expect(runDraw(built, rules, 'seed')).toEqual(runDraw(snapshot, rules, 'seed'));
   });
 
-  it('R20 buildAndDraw gives what build and runDraw give, the fast way, the slow way and when either throws', async () => {
-    const plain = range(300).map((n) => target(n));
-    const cases: [string, DrawTarget[], DrawOfficer[], DrawRules][] = [
-      ['in order', plain, officers, rules],
-      ['out of order', [...plain].reverse(), officers, rules],
-      ['not plain ASCII', plain.map((t, n) => (n === 7 ? { ...t, id: `${t.id} ü` } : t)), officers, rules],
-      ['a repeated id', [...plain.slice(0, 10), ...plain.slice(9)], officers, rules],
-      ['a faulty officer', plain, [...officers, officer(2)], rules],
-      ['too few eligible targets', plain, officers, { ...rules, targetCount: 5_000 }],
-    ];
-    for (const [name, targets, roll, drawRules] of cases) {
-      for (const hashInWorker of [false, true]) {
-        const outcome = async (run: () => Promise<unknown>) => run().then((value) => ({ value }), (error: Error) => ({ error: `${error.constructor.name}: ${error.message}` }));
-        const expected = await outcome(async () => {
-          const snapshot = await build(targets, roll, conflicts, hashInWorker);
-          return { snapshot, result: runDraw(snapshot, drawRules, 'seed', 'lottery') };
-        });
-        const actual = await outcome(() => filled(targets, roll, conflicts, hashInWorker).buildAndDraw(drawRules, 'seed', 'lottery'));
-        expect(actual, name).toEqual(expected);
-      }
-    }
-  });
-
   it('R20 refuses what prepareSnapshot refuses, with the same problems', async () => {
     const cases: [DrawTarget[], DrawOfficer[]][] = [
       [range(10).map((n) => target(n % 9)), officers],

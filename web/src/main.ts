@@ -11,8 +11,10 @@ import { entitiesPage, itemsPage, officersPage } from './pages/directories';
 import { drawPage, drawsPage } from './pages/draws';
 import { loginPage } from './pages/login';
 import { planPage, plansPage } from './pages/plans';
+import { publicDrawsPage } from './pages/publicDraws';
 import { publicSite } from './pages/publicSite';
 import { workbenchPage } from './pages/workbench';
+import { accountPage, usersPage } from './pages/accounts';
 
 export type Page = (params: Record<string, string>, query: URLSearchParams) => Promise<Node>;
 
@@ -29,6 +31,8 @@ const routes: Array<[RegExp, Page, string[]?]> = [
   [/^\/plans\/(?<id>[0-9a-f-]{36})$/, planPage, ['leadership', 'coordinator', 'auditor']],
   [/^\/draws$/, drawsPage, ['leadership', 'coordinator', 'auditor']],
   [/^\/draws\/(?<id>[0-9a-f-]{36})$/, drawPage, ['leadership', 'coordinator', 'auditor']],
+  [/^\/account$/, accountPage],
+  [/^\/users$/, usersPage, ['leadership']],
 ];
 
 function homeOf(roles: string[]): string {
@@ -49,6 +53,8 @@ function navigation(roles: string[]): HTMLElement {
     ['#/entities', tr('检查对象', 'Entities'), staff],
     ['#/officers', tr('执法人员', 'Officers'), staff],
     ['#/items', tr('抽查事项', 'Items'), true],
+    ['#/users', tr('用户', 'Users'), roles.includes('leadership')],
+    ['#/account', tr('账号', 'Account'), true],
     ['/disclosure', tr('公示', 'Public site'), true],
   ];
   const current = location.hash.split('?')[0];
@@ -81,7 +87,7 @@ function header(): HTMLElement {
       languageSwitch(),
       current
         ? [
-            h('span', { 'data-testid': 'signed-in-as' }, current.me.username),
+            h('span', { 'data-testid': 'signed-in-as', title: current.me.username }, current.me.displayName || current.me.username),
             h('button', { type: 'button', class: 'link', onclick: async () => { await signOut(); location.hash = '#/login'; } }, tr('退出', 'Sign out')),
           ]
         : null,
@@ -96,6 +102,10 @@ async function render(): Promise<void> {
   replaceChildren(root, header(), main);
 
   try {
+    if (location.pathname.startsWith('/disclosure/draws')) {
+      replaceChildren(main, await publicDrawsPage(new URLSearchParams(location.search)));
+      return;
+    }
     if (location.pathname.startsWith('/disclosure')) {
       replaceChildren(main, await publicSite(new URLSearchParams(location.search)));
       return;
@@ -105,6 +115,11 @@ async function render(): Promise<void> {
     if (path === '/login' || !current) {
       if (path !== '/login') location.hash = '#/login';
       replaceChildren(main, await loginPage());
+      return;
+    }
+    // A password someone else chose (the first admin's, a reset) is changed before anything else.
+    if (current.me.mustChangePassword && path !== '/account') {
+      location.hash = '#/account';
       return;
     }
     if (path === '/') {

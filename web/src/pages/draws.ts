@@ -14,7 +14,20 @@ interface DrawRow {
   commitment: string;
   cases: number;
   createdAt: string;
+  drawAt: string | null;
   drawnAt: string | null;
+}
+
+const statusLabel = (status: string) =>
+  status === 'drawn' ? tr('已抽取', 'drawn') : status === 'opening' ? tr('已抽取，立案中', 'drawn, opening cases') : tr('已承诺，待抽取', 'committed');
+
+/** The public value the draw mixes in, named before it existed, with where anyone can read it. */
+function randomnessSourceFact(source: any): Node | string {
+  if (!source) return '—';
+  if (source.kind === 'drand') {
+    return h('span', null, tr(`drand quicknet 第 ${source.round} 轮，${formatDateTime(source.publishedAt)} 公布 `, `drand quicknet round ${source.round}, published ${formatDateTime(source.publishedAt)} `), h('a', { href: source.url, rel: 'noopener noreferrer' }, source.url));
+  }
+  return `${source.description}（${formatDateTime(source.publishedAt)}）`;
 }
 
 const strataLabels: Record<string, [string, string]> = {
@@ -35,7 +48,8 @@ export async function drawsPage(): Promise<Node> {
     table(
       [
         { label: tr('名称', 'Name'), value: (row) => row.name, cell: (row) => h('a', { href: `#/draws/${row.id}` }, row.name) },
-        { label: tr('状态', 'Status'), value: (row) => (row.status === 'drawn' ? tr('已抽取', 'drawn') : tr('已承诺，待抽取', 'committed')) },
+        { label: tr('状态', 'Status'), value: (row) => statusLabel(row.status) },
+        { label: tr('计划抽取时间', 'To run at'), value: (row) => formatDateTime(row.drawAt) },
         { label: tr('抽取时间', 'Drawn at'), value: (row) => formatDateTime(row.drawnAt) },
         { label: tr('案件', 'Cases'), value: (row) => row.cases },
         { label: tr('名录快照哈希', 'Pool hash'), value: (row) => row.snapshotHash.slice(0, 16), cell: (row) => h('code', null, `${row.snapshotHash.slice(0, 16)}…`) },
@@ -65,6 +79,12 @@ export async function drawPage({ id }: Record<string, string>): Promise<Node> {
     h(
       'dl',
       { class: 'facts' },
+      h('dt', null, tr('状态', 'Status')),
+      h('dd', { 'data-testid': 'draw-status' }, statusLabel(draw.status), draw.caseIds?.length ? tr(`（已立案 ${draw.progress.casesOpened} / ${draw.progress.casesToOpen}）`, ` (${draw.progress.casesOpened} of ${draw.progress.casesToOpen} cases open)`) : ''),
+      h('dt', null, tr('计划抽取时间', 'To run at')),
+      h('dd', null, formatDateTime(draw.drawAt)),
+      h('dt', null, tr('指定的外部随机数', 'Named outside randomness')),
+      h('dd', null, randomnessSourceFact(draw.randomnessSource)),
       h('dt', null, tr('算法版本', 'Algorithm')),
       h('dd', null, draw.algorithmVersion),
       h('dt', null, tr('名录快照哈希', 'Pool hash')),
@@ -78,7 +98,7 @@ export async function drawPage({ id }: Record<string, string>): Promise<Node> {
       h('dt', null, tr('名录', 'Pool')),
       h('dd', null, tr(`对象 ${draw.pool.targets}，人员 ${draw.pool.officers}，回避关系 ${draw.pool.conflicts}`, `${draw.pool.targets} targets, ${draw.pool.officers} officers, ${draw.pool.conflicts} conflicts`)),
     ),
-    draw.caseIds?.length ? h('p', null, h('a', { href: `#/cases${query({ planId: draw.planId ?? undefined })}` }, tr(`抽中 ${draw.caseIds.length} 户，查看案件`, `${draw.caseIds.length} drawn: open the cases`))) : null,
+    draw.caseIds?.length ? h('p', null, h('a', { href: `#/cases${query({ planId: draw.planId ?? draw.id })}` }, tr(`抽中 ${draw.caseIds.length} 户，查看案件`, `${draw.caseIds.length} drawn: open the cases`))) : null,
     picks.length
       ? table(
           [

@@ -1,0 +1,68 @@
+// A draw's frozen pool in the database (R20), stored once: its canonical JSON in compressed parts (DrawSnapshot,
+// DrawSnapshotPart), written with the draw's commitment and read only when the draw runs, is verified or its record
+// is downloaded. Draws committed before 2026-12-06 hold theirs as jsonb in the Draw row; every reader here takes
+// both forms.
+import type { Prisma } from '@prisma/client';
+import { poolOf, type Db } from '../db/client';
+import { type DrawConflict, type DrawOfficer, type DrawSnapshot, type DrawTarget } from '../domain/draw';
+import type { CanonicalParts } from '../domain/draw/canonicalParts.mjs';
+import { snapshotFromParts } from '../domain/draw/storedSnapshot';
+
+export const STORED_SNAPSHOT_FORMAT = 'canonical-json/brotli-parts';
+
+/** Parts written or read per statement: a few MB at a time. */
+const PARTS_PER_STATEMENT = 16;
+
+type Tx = Prisma.TransactionClient | Db;
+
+/** Stores the snapshot of a draw being committed, in the caller's transaction. */
+export async function storeSnapshot(
+  tx: Tx,
+  drawId: string,
+  canonical: CanonicalParts,
+  counts: { targets: number; officers: number; conflicts: number },
+): Promise<void> {
+  await tx.drawSnapshot.create({
+    data: { drawId, format: STORED_SNAPSHOT_FORMAT, headParts: canonical.headParts, ...counts, bytes: BigInt(canonical.rawBytes) },
+  });
+  for (let from = 0; from < canonical.parts.length; from += PARTS_PER_STATEMENT) {
+    await tx.drawSnapshotPart.createMany({
+      data: canonical.parts.slice(from, from + PARTS_PER_STATEMENT).map((bytes, index) => ({ drawId, part: from + index, bytes: bytes as Uint8Array<ArrayBuffer> })),
+    });
+  }
+}
+
+/**
+ * The stored parts from `from` on, compressed, in order, a few at a time. Through pg itself, whose bytea arrive as
+ * Buffers: Prisma's adapter hands bytes over as an array of numbers, eight bytes and more for each byte stored.
+ */
+async function* partsOf(db: Db, drawId: string, from = 0): AsyncGenerator<Uint8Array> {
+  for (let part = from; ; part += PARTS_PER_STATEMENT) {
+    const { rows } = await poolOf(db).query<{ bytes: Buffer }>(
+      `select bytes from "DrawSnapshotPart" where "drawId" = $1::uuid and part >= $2 and part < $3 order by part`,
+      [drawId, part, part + PARTS_PER_STATEMENT],
+    );
+    for (const row of rows) yield row.bytes;
+    if (rows.length < PARTS_PER_STATEMENT) return;
+  }
+}
+
+/**
+ * The draw's snapshot: built afresh from the stored parts (its hash recomputed from them: `snapshotHash` of
+ * domain/draw gives it without hashing again), or the jsonb of a draw committed before 2026-12-06.
+ */
+export async function loadSnapshot(db: Db, drawId: string): Promise<DrawSnapshot> {
+  const stored = await db.drawSnapshot.findUnique({ where: { drawId }, select: { format: true, headParts: true, targets: true } });
+  if (stored === null) {
+    const draw = await db.draw.findUniqueOrThrow({ where: { id: drawId }, select: { snapshot: true } });
+    if (draw.snapshot === null) throw new Error(`draw ${drawId} has no snapshot`);
+    return draw.snapshot as unknown as DrawSnapshot;
+  }
+  if (stored.format !== STORED_SNAPSHOT_FORMAT) throw new Error(`draw ${drawId}: snapshot stored as ${stored.format}, which this version cannot read`);
+  return snapshotFromParts({ headParts: stored.headParts, targets: stored.targets, parts: partsOf(db, drawId) }, { hashInWorker: true });
+}
+
+/** The snapshot as plain records, to publish in a record (R20). */
+export function plainSnapshot(snapshot: DrawSnapshot): { targets: DrawTarget[]; officers: DrawOfficer[]; conflicts: DrawConflict[] } {
+  return { targets: snapshot.targets, officers: snapshot.officers, conflicts: snapshot.conflicts };
+}
