@@ -146,8 +146,35 @@ export async function verifyStoredDraw(db: Db, id: string) {
           result,
         });
   const opened = draw.status === 'drawn' ? await openedCaseProblems(db, draw.planId ?? draw.id, draw.caseIds, result) : [];
-  const problems = [...verdict.problems, ...opened];
+  const problems = [...verdict.problems, ...(await anchorProblems(db, draw)), ...opened];
   return { drawId: id, valid: problems.length === 0, problems };
+}
+
+/**
+ * The row against what the audit log recorded when the draw was committed (R20): a rewrite of the row — a new seed,
+ * its commitment and a result recomputed to match — verifies against itself, but not against the commitment the
+ * log took down before the draw ran (and the log's own head is signed outside the database).
+ */
+async function anchorProblems(db: Db, draw: { id: string; commitment: string; snapshotHash: string; randomnessSource: unknown }): Promise<string[]> {
+  const entries = await db.$queryRaw<Array<{ commitment: string | null; snapshotHash: string | null }>>`
+    select coalesce(data->>'commitment', data->'draw'->>'commitment') as commitment,
+      coalesce(data->>'snapshotHash', data->'draw'->>'snapshotHash') as "snapshotHash"
+    from "AuditEntry"
+    where (action = 'POST /draws' and target = ${draw.id}) or (action = 'plan:scheduled' and data->>'drawId' = ${draw.id})
+    order by seq limit 1`;
+  const anchored = entries[0];
+  if (!anchored?.commitment) {
+    // Draws committed before commitments were logged (no named randomness either) have no anchor to compare.
+    return draw.randomnessSource === null ? [] : ['审计日志中没有该抽取的承诺记录 / the audit log holds no record of this draw\'s commitment'];
+  }
+  const problems: string[] = [];
+  if (anchored.commitment !== draw.commitment) {
+    problems.push(`承诺值与审计日志中承诺时记录的不同（${anchored.commitment}）/ the commitment differs from the one the audit log took down when it was made (${anchored.commitment})`);
+  }
+  if (anchored.snapshotHash !== draw.snapshotHash) {
+    problems.push(`名录快照哈希与审计日志中承诺时记录的不同（${anchored.snapshotHash}）/ the pool hash differs from the one the audit log took down (${anchored.snapshotHash})`);
+  }
+  return problems;
 }
 
 async function openedCaseProblems(db: Db, planKey: string, caseIds: string[], result: DrawResult): Promise<string[]> {

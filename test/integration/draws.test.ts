@@ -8,7 +8,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commit } from '../../domain/draw';
+import { loadSnapshot } from '../../activities/drawSnapshots';
+import { commit, runDraw } from '../../domain/draw';
 import { projectRoot } from '../../infra/paths';
 import { validUscc } from '../support/entities';
 import { beaconValue, eventually, registerEntity, registerOfficer, untilPublished } from '../support/fixtures';
@@ -186,6 +187,18 @@ describe('R8 R20 a draw is committed, run once with the randomness it named, ope
     expect(refused.code).toBe(1);
     expect(refused.verdict.problems.join(' ')).toMatch(/picks other entities/);
     rmSync(folder, { recursive: true, force: true });
+
+    // A consistent rewrite by someone who can write the row — a seed of their own, its commitment, the result
+    // recomputed to match — verifies against itself, but not against the commitment the audit log took down.
+    const snapshot = await loadSnapshot(system.db, stored.id);
+    const forgedSeed = 'f0'.repeat(32);
+    const forgedResult = runDraw(snapshot, stored.rules as never, forgedSeed, value);
+    await system.db.draw.update({ where: { id: stored.id }, data: { seed: forgedSeed, commitment: commit(forgedSeed), result: JSON.stringify(forgedResult) } });
+    const rewritten = await verify(stored.id);
+    expect(rewritten.valid).toBe(false);
+    expect(rewritten.problems.join(' ')).toMatch(/the commitment differs from the one the audit log took down/);
+    await system.db.draw.update({ where: { id: stored.id }, data: { seed: stored.seed, commitment: stored.commitment, result: stored.result } });
+    expect(await verify(stored.id)).toMatchObject({ valid: true });
   });
 
   it('R5 entities already drawn are preferred less: the next draw covers those not yet inspected first', async () => {
