@@ -13,7 +13,15 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`No Chromium at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   mkdirSync(screenshotDir, { recursive: true });
-  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  // A person's browser runs in a UTF-8 locale; without one (a bare CI shell) Chromium cannot name a download 案件.xlsx
+  // and saves it as "download".
+  const utf8 = /utf-?8/i.test(process.env.LC_ALL ?? process.env.LANG ?? '') ? {} : { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    env: { ...process.env, ...utf8 },
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

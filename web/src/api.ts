@@ -168,11 +168,8 @@ export function saveBlob(blob: Blob, filename: string): void {
   link.download = filename;
   document.body.append(link);
   link.click();
-  // The browser starts the download after this task: a link removed at once can lose its file name ("download").
-  setTimeout(() => {
-    link.remove();
-    URL.revokeObjectURL(link.href);
-  }, 10_000);
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 export function query(params: Record<string, string | number | boolean | null | undefined>): string {
