@@ -7,7 +7,7 @@
 // before anything about the case's state (409), and the state before the fields (422).
 import type { CaseAction, ActionInput, DispositionInput, InspectionInput, ReassignmentInput, RectificationOrderInput, RevisitInput } from './caseActions';
 import type { DomainErrorKind } from './errors';
-import { finishedStatuses, type Actor, type CaseStatus, type Role } from './inspectionCase';
+import { caseStatuses, finishedStatuses, type Actor, type CaseStatus, type Role } from './inspectionCase';
 
 export type { CaseAction } from './caseActions';
 
@@ -62,16 +62,8 @@ interface ActionRule<I> {
 const refuse = (kind: DomainErrorKind, message: string, field?: string): Refusal => (field ? { kind, message, field } : { kind, message });
 const blank = (text: string | undefined) => !text?.trim();
 
-/** A case still under way: what the office may still change and the team may still recuse from. */
-const underWay: readonly CaseStatus[] = [
-  'opening',
-  'awaiting_inspection',
-  'under_review',
-  'awaiting_rectification_order',
-  'rectifying',
-  'awaiting_revisit',
-  'awaiting_disposition',
-];
+/** A case still under way — neither finished nor being published: what the office may still change and the team may still recuse from. */
+const underWay: readonly CaseStatus[] = caseStatuses.filter((status) => status !== 'publishing' && !finishedStatuses.includes(status));
 
 /** R9: at least two officers of the team were present. */
 function officersPresent(situation: CaseSituation, present: readonly string[]): Refusal | undefined {

@@ -30,7 +30,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describe('start-up errors name what is wrong in one line', () => {
+describe('R19 start-up errors name what is wrong in one line, so the system is brought up or fixed at once', () => {
   it('a bad environment value names the variable and the reason', async () => {
     const result = await start('api/server.ts', { API_PORT: 'eighty', DATABASE_URL: 'postgresql://u@h:5432/d', TEMPORAL_ADDRESS: 'h:7233' });
     expect(result.code).toBe(1);

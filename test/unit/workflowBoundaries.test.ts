@@ -15,7 +15,7 @@ function imports(source: string) {
   }));
 }
 
-describe('workflow code is deterministic (long-lived cases replay safely)', () => {
+describe('R20 workflow code is deterministic: long-lived cases replay what they recorded', () => {
   const files = readdirSync(workflowsDir).filter((file) => file.endsWith('.ts'));
 
   it.each(files)('workflows/%s imports only workflow-safe modules', (file) => {
@@ -26,7 +26,7 @@ describe('workflow code is deterministic (long-lived cases replay safely)', () =
     }
   });
 
-  it('the boundary check itself catches a forbidden import', () => {
+  it('R20 the boundary check itself catches a forbidden import', () => {
     const offending = imports("import { PrismaClient } from '@prisma/client';\nimport type { X } from '../activities';");
     expect(offending.filter((entry) => !entry.typeOnly).map((entry) => entry.specifier)).toEqual(['@prisma/client']);
     expect(allowed.some((pattern) => pattern.test('@prisma/client'))).toBe(false);
