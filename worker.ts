@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { systemClock } from './activities/clock';
@@ -32,7 +33,7 @@ export function createWorker({ connection, namespace, taskQueue, workflowBundle,
     taskQueue,
     ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
     workflowBundle,
-    activities: createActivities(dependencies),
+    activities: createActivities({ workflowClient: new Client({ connection, namespace }), ...dependencies }),
   });
 }
 

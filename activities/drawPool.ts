@@ -14,11 +14,11 @@
 // - this process writes each entity row, as it comes, in the engine's TargetBatch form into buckets by the
 //   id's first byte; once all are in, it sorts each bucket and hands it over with its targets' offsets in id
 //   order (uuids order as their text does).
-import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { copyOut, int32, putUuidText, textArray, uint32, uuidFromBytes, UUID_TEXT_LENGTH } from '../db/binaryCopy';
 import { poolOf, type Db } from '../db/client';
 import { chinaDate } from '../domain/deadlines';
+import { logger } from '../infra/logger';
 import { riskFlags, SnapshotBuilder, type BuiltSnapshot, type DrawConflict, type DrawOfficer, type TargetBatch } from '../domain/draw';
 import type { CanonicalParts } from '../domain/draw/canonicalParts.mjs';
 
@@ -34,12 +34,6 @@ export interface FrozenPool {
   /** The canonical JSON in compressed parts, when asked for (`keepCanonical`): the form a draw stores. */
   canonical?: CanonicalParts;
 }
-
-/**
- * Each freeze's timings, for whoever watches (bench/draw does): `{ targets, readMs, buildMs }` — reading every row,
- * then sorting, hashing and (for a commitment) compressing.
- */
-export const freezeTimings = channel('ssj:draw-pool-frozen');
 
 /** A risk flag's bit in the engine's flag mask (bit i stands for riskFlags[i]). */
 const bit = (flag: (typeof riskFlags)[number]) => 1 << riskFlags.indexOf(flag);
@@ -400,9 +394,9 @@ export async function readDrawPool(db: Db, scope: DrawScope, now: Date, options:
     const { categories, streets } = entities.places;
     entities.handOver((batch) => builder.addTargets(batch, categories, streets));
     const snapshot = await builder.build();
-    if (freezeTimings.hasSubscribers) {
-      freezeTimings.publish({ targets: entities.count, readMs: Math.round(read - started), buildMs: Math.round(performance.now() - read) });
-    }
+    // What a freeze costs, in the log of whoever froze (the API for a draw, the worker for a plan; bench/draw reads it):
+    // reading every row, then sorting, hashing and (for a commitment) compressing.
+    logger.info('draw pool frozen', { targets: entities.count, readMs: Math.round(read - started), buildMs: Math.round(performance.now() - read) });
     return {
       snapshot,
       pool: { targets: entities.count, officers: snapshot.officers.length, conflicts: snapshot.conflicts.length },

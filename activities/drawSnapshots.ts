@@ -5,7 +5,7 @@
 import type { Prisma } from '@prisma/client';
 import { poolOf, type Db } from '../db/client';
 import { type DrawConflict, type DrawOfficer, type DrawSnapshot, type DrawTarget } from '../domain/draw';
-import type { CanonicalParts } from '../domain/draw/canonicalParts.mjs';
+import { decompressPart, type CanonicalParts } from '../domain/draw/canonicalParts.mjs';
 import { snapshotFromParts } from '../domain/draw/storedSnapshot';
 
 export const STORED_SNAPSHOT_FORMAT = 'canonical-json/brotli-parts';
@@ -60,6 +60,55 @@ export async function loadSnapshot(db: Db, drawId: string): Promise<DrawSnapshot
   }
   if (stored.format !== STORED_SNAPSHOT_FORMAT) throw new Error(`draw ${drawId}: snapshot stored as ${stored.format}, which this version cannot read`);
   return snapshotFromParts({ headParts: stored.headParts, targets: stored.targets, parts: partsOf(db, drawId) }, { hashInWorker: true });
+}
+
+/** How a draw's snapshot is stored in parts, for a reader that writes its bytes out as they come (storedBytes). */
+export interface StoredLayout {
+  /** Parts of the officers and conflicts, up to and including the targets' opening bracket; the targets start at this part. */
+  headParts: number;
+  /** Parts in all. */
+  parts: number;
+  /** The canonical JSON's length, uncompressed. */
+  rawBytes: number;
+}
+
+/**
+ * The layout of the draw's stored snapshot, or undefined for a draw committed before 2026-12-06 (its snapshot is
+ * jsonb in the row). Throws for a form this version cannot read, or parts that are not all there: before a
+ * download has written a byte, so that it is refused whole rather than cut short.
+ */
+export async function storedLayout(db: Db, drawId: string): Promise<StoredLayout | undefined> {
+  const stored = await db.drawSnapshot.findUnique({ where: { drawId }, select: { format: true, headParts: true, bytes: true } });
+  if (stored === null) return undefined;
+  if (stored.format !== STORED_SNAPSHOT_FORMAT) throw new Error(`draw ${drawId}: snapshot stored as ${stored.format}, which this version cannot read`);
+  const { rows } = await poolOf(db).query<{ parts: number; last: number | null }>(
+    `select count(*)::int as parts, max(part) as last from "DrawSnapshotPart" where "drawId" = $1::uuid`,
+    [drawId],
+  );
+  const { parts, last } = rows[0]!;
+  if (parts === 0 || last !== parts - 1 || stored.headParts >= parts) throw new Error(`draw ${drawId}: the stored snapshot's parts are not all there`);
+  return { headParts: stored.headParts, parts, rawBytes: Number(stored.bytes) };
+}
+
+/**
+ * The stored canonical JSON from part `from` to the end, decompressed one part at a time (about a megabyte each):
+ * what a record download writes out as it goes (R20), so that the snapshot is never whole in memory. Stopping
+ * the iteration stops the reading. Throws when a part is missing.
+ */
+export async function* storedBytes(db: Db, drawId: string, layout: StoredLayout, from = 0): AsyncGenerator<Buffer> {
+  let expected = from;
+  for (let part = from; part < layout.parts; part += PARTS_PER_STATEMENT) {
+    const { rows } = await poolOf(db).query<{ part: number; bytes: Buffer }>(
+      `select part, bytes from "DrawSnapshotPart" where "drawId" = $1::uuid and part >= $2 and part < $3 order by part`,
+      [drawId, part, part + PARTS_PER_STATEMENT],
+    );
+    for (const row of rows) {
+      if (row.part !== expected) break;
+      expected += 1;
+      yield decompressPart(row.bytes);
+    }
+    if (expected !== Math.min(part + PARTS_PER_STATEMENT, layout.parts)) throw new Error(`draw ${drawId}: part ${expected} of the stored snapshot is missing`);
+  }
 }
 
 /** The snapshot as plain records, to publish in a record (R20). */

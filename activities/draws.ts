@@ -3,13 +3,19 @@
 // the pure engine in domain/draw.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Prisma } from '@prisma/client';
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { ALGORITHM_VERSION, commit, runDraw, type BuiltSnapshot, type DrawResult, type DrawRules } from '../domain/draw';
 import { drandRoundAt, isPublished, publicValueProblem, describeSource, type RandomnessSource } from '../domain/draw/randomnessSource';
 import { DomainError } from '../domain/errors';
+import { logger } from '../infra/logger';
 import { seal, unseal } from '../infra/sealing';
 import type { Config } from '../config';
 import { currentWorkingCalendar, type ResolvedCalendar } from '../config/holidayCalendar';
+import { drawnCaseStart, type DrawnCase, type DrawnCaseOpening } from '../workflows/drawnCase';
+import type { inspectionCaseWorkflow } from '../workflows/inspectionCase';
 import { readDrawPool, type DrawScope } from './drawPool';
 import { loadSnapshot, storeSnapshot } from './drawSnapshots';
 
@@ -110,17 +116,19 @@ export function runRefusal(draw: Pick<DrawRow, 'status' | 'randomnessSource'>, o
   return problem ? new DomainError('invalid', problem, [{ field, message: problem }]) : undefined;
 }
 
-export interface DrawnCase {
-  caseId: string;
-  entityId: string;
-  entityUscc: string;
-  entityName: string;
-  team: string[];
-}
-
 export type CalendarSettings = Pick<Config, 'CASE_HOLIDAYS' | 'CASE_WORKING_WEEKENDS'>;
 
-export function drawActivities(db: Db, seedKey: Buffer, calendarSettings: CalendarSettings = { CASE_HOLIDAYS: [], CASE_WORKING_WEEKENDS: [] }) {
+/** Case starts in flight at once while a batch opens: as many as the API's busiest clients would have. */
+const STARTS_IN_FLIGHT = 50;
+/** How long a batch waits for the batch before it to be written before it goes on regardless. */
+const PREVIOUS_BATCH_WAIT_MS = 120_000;
+
+export function drawActivities(
+  db: Db,
+  seedKey: Buffer,
+  calendarSettings: CalendarSettings = { CASE_HOLIDAYS: [], CASE_WORKING_WEEKENDS: [] },
+  workflowClient?: Client,
+) {
   /**
    * Runs the committed draw once: the result, the revealed seed and one case id per pick are written together, so
    * a retry (or a second run of the workflow) finds them and opens the very same cases. Answers how many picks.
@@ -133,6 +141,7 @@ export function drawActivities(db: Db, seedKey: Buffer, calendarSettings: Calend
     const refusal = runRefusal(draw, value, new Date());
     if (refusal) throw refusal;
     const seed = openSeed(seedKey, draw);
+    const started = performance.now();
     const result = runDraw(await loadSnapshot(db, drawId), draw.rules as unknown as DrawRules, seed, value);
     await db.draw.updateMany({
       where: { id: drawId, result: null },
@@ -147,6 +156,7 @@ export function drawActivities(db: Db, seedKey: Buffer, calendarSettings: Calend
         drawnAt: new Date(),
       },
     });
+    logger.info('draw recorded', { drawId, picks: result.picks.length, ms: Math.round(performance.now() - started) });
     // Whoever wrote first, the stored result is the draw's.
     return { picks: resultOf(await db.draw.findUniqueOrThrow({ where: { id: drawId }, select: { result: true } }))!.picks.length };
   }
@@ -166,9 +176,52 @@ export function drawActivities(db: Db, seedKey: Buffer, calendarSettings: Calend
     }));
   }
 
+  /**
+   * Starts a batch of the drawn cases, each under the workflow id its case id gives (a retry finds those already
+   * started and leaves them), then waits until the batch before it has written its rows: however large the draw,
+   * a few hundred cases at most are opening at once, and the officers' own work on the same task queue is not
+   * held up behind tens of thousands of openings.
+   */
+  async function openDrawnCases(opening: DrawnCaseOpening, from: number, count: number): Promise<number> {
+    if (!workflowClient) throw new Error('openDrawnCases needs a Temporal client');
+    const { taskQueue } = Context.current().info;
+    const batch = await drawnCasesToOpen(opening.drawId, from, count);
+    let next = 0;
+    const startNext = async (): Promise<void> => {
+      for (let drawn = batch[next++]; drawn; drawn = batch[next++]) {
+        try {
+          await workflowClient.workflow.start<typeof inspectionCaseWorkflow>('inspectionCaseWorkflow', {
+            ...drawnCaseStart(opening, drawn),
+            taskQueue,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STARTS_IN_FLIGHT, batch.length) }, startNext));
+    if (from > 0) await previousBatchWritten(opening.drawId, Math.max(0, from - count), from);
+    return batch.length;
+  }
+
+  /** Until the cases `from..to` of the draw have their rows, or for PREVIOUS_BATCH_WAIT_MS (finishDraw waits for all). */
+  async function previousBatchWritten(drawId: string, from: number, to: number): Promise<void> {
+    const deadline = Date.now() + PREVIOUS_BATCH_WAIT_MS;
+    for (;;) {
+      const [{ missing }] = await db.$queryRaw<[{ missing: number }]>`
+        select count(*)::int as missing from "Draw" d, unnest(d."caseIds"[${from + 1}:${to}]) as c(id)
+        where d.id = ${drawId}::uuid and not exists (select from "InspectionCase" i where i.id = c.id::uuid)`;
+      if (missing === 0 || Date.now() > deadline) return;
+      Context.current().heartbeat();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   return {
     recordDrawResult,
     drawnCasesToOpen,
+    openDrawnCases,
 
     /**
      * The working calendar as it stands when a draw opens its cases: a plan approved months ahead hands its cases

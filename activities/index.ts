@@ -1,5 +1,6 @@
 // Activities: how the case workflow touches the world (database, HTTP). Built from their dependencies so
 // that tests give them a real database and a real local HTTP server in place of the credit platform.
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { AuditSigner } from '../services/auditCheckpoints';
 import { auditCheckpointActivities } from './auditCheckpoints';
@@ -24,12 +25,14 @@ export interface ActivityDependencies {
   auditSigner?: AuditSigner;
   /** The bureau's own holiday settings, laid over the official calendar when a draw opens its cases. */
   calendarSettings?: CalendarSettings;
+  /** Starts a draw's cases by id (the worker's own connection): a draw of tens of thousands is no parent of them. */
+  workflowClient?: Client;
 }
 
-export function createActivities({ db, drawSeedKey, clock, http = { fetch }, creditPlatform, notificationWebhookUrl, auditSigner, calendarSettings }: ActivityDependencies) {
+export function createActivities({ db, drawSeedKey, clock, http = { fetch }, creditPlatform, notificationWebhookUrl, auditSigner, calendarSettings, workflowClient }: ActivityDependencies) {
   return {
     ...caseActivities(db),
-    ...drawActivities(db, drawSeedKey, calendarSettings),
+    ...drawActivities(db, drawSeedKey, calendarSettings, workflowClient),
     ...planActivities(db, drawSeedKey),
     ...notificationActivities({ db, fetch: http.fetch, webhookUrl: notificationWebhookUrl }),
     ...creditActivities({ db, clock, fetch: http.fetch, platform: creditPlatform }),

@@ -9,26 +9,16 @@
 // Uses BENCH_DATABASE_URL (a server where it may create a database) or else the embedded PostgreSQL that `npm start`
 // runs, started for the run (bench/postgres.ts), and its own in-memory Temporal dev server, worker process and API
 // process. The figures name the PostgreSQL server they came from.
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
 import { createDb } from '../db/client';
 import { createUser } from '../services/auth';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freePort, waitUntilReady, type ManagedProcess } from '../infra/childProcess';
-import { loadConfig } from '../config';
-import { DEFAULT_TASK_QUEUE } from '../config/temporal';
 import { migrateDatabase } from '../infra/migrate';
-import { connectClient, waitForWorker } from '../infra/temporalConnection';
 import { runBare } from './bare/run';
 import { pool } from './pool';
-import { startRole, type RoleName } from '../infra/roles';
-import { startTemporalDevServer } from '../infra/temporalDevServer';
 import { usccCheckCharacter } from '../domain/uscc';
 import { benchDatabaseServer } from './postgres';
+import { cpuNow as cpuOf, json, postgresPids, rssMb, startSystem } from './system';
 
 const { values } = parseArgs({
   options: {
@@ -44,62 +34,6 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = 100;
-
-/** PostgreSQL's server processes serving the bench database (their CPU counts with the run's). */
-function postgresPids(databaseName: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(databaseName);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-// The load generator shares the two cores with the system it measures: node:http with kept-alive sockets costs
-// it about half the CPU of fetch.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function json(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${base}${path}`,
-      {
-        method,
-        agent,
-        headers: { 'content-type': 'application/json', ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}), ...headers },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((response.statusCode ?? 500) >= 400) reject(new Error(`${method} ${path} → ${response.statusCode} ${text.slice(0, 300)}`));
-          else resolve(JSON.parse(text));
-        });
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
 async function main() {
   const databaseName = `bench_cases_${Date.now()}`;
   const server = await benchDatabaseServer();
@@ -110,38 +44,12 @@ async function main() {
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
   await migrateDatabase(databaseUrl);
 
-  const temporal = await startTemporalDevServer({ port: await freePort() });
-  const apiPort = await freePort();
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
+  const system = await startSystem(databaseUrl, {
     DATABASE_POOL_SIZE: '20',
-    TEMPORAL_ADDRESS: temporal.address,
-    API_PORT: String(apiPort),
     LOG_LEVEL: 'warn',
     CASE_RECTIFICATION_DAY_KIND: 'calendar',
-    AUTH_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    DRAW_SEED_KEY: randomBytes(32).toString('hex'),
-    // Keys and checkpoint files of the bench's own, never the real system's under .data.
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ssj-bench-cases-')),
-    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
-    // A 10,000-case run outlasts the 15-minute access token the bench signs in for once.
-    ACCESS_TOKEN_TTL_SECONDS: '86400',
-  };
-  const children: ManagedProcess[] = [];
-  const role = (name: RoleName) => {
-    const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-    const heapLimitMb = name === 'worker' ? loadConfig(env).WORKER_HEAP_LIMIT_MB : undefined;
-    const child = startRole(name, { env, nodeArgs: profile, heapLimitMb });
-    children.push(child);
-    return child;
-  };
-  const worker = role('worker');
-  const apiProcess = role('api');
-  const base = `http://127.0.0.1:${apiPort}`;
-  await waitUntilReady(apiProcess, () => json(base, 'GET', '/health'));
-  const client = await connectClient({ ...loadConfig({}), TEMPORAL_ADDRESS: temporal.address });
-  await waitForWorker(client, 'default', DEFAULT_TASK_QUEUE, worker);
+  }, 'bench-cases');
+  const { base, env, temporal, worker, api: apiProcess, client, children } = system;
 
   const workerRssAtStart = rssMb(worker.child.pid!);
   let peakWorkerRss = 0;
@@ -190,7 +98,7 @@ async function main() {
       postgres: postgresPids(databaseName),
       bench: [process.pid],
     });
-    const cpuNow = (of = processes()) => Object.fromEntries(Object.entries(of).map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)]));
+    const cpuNow = (of = processes()) => cpuOf(of);
     const cpuPerCaseMs = (before: Record<string, number>, after: Record<string, number>) =>
       Object.fromEntries(Object.keys(after).map((name) => [name, +(((after[name]! - (before[name] ?? 0)) * 1000) / totalCases).toFixed(1)]));
 
@@ -290,9 +198,7 @@ async function main() {
     );
   } finally {
     clearInterval(sampler);
-    await client.connection.close();
-    for (const child of children.reverse()) await child.stop();
-    await temporal.stop();
+    await system.stop();
     await admin.query(`drop database if exists "${databaseName}" with (force)`);
     await admin.end();
     await server.stop();

@@ -1,47 +1,47 @@
 // bench/draw: the double-random draw (双随机, R8) at provincial scale, timed on the product's own path. Builds, in a
 // fresh PostgreSQL database, 1,000,000 entities, 5,000 officers and 100,000 declared conflicts (R10), with the
 // records the pool's facts come from (random and complaint cases with their teams, blacklist entries, penalties,
-// noted risk flags), then times, in this process as the API runs them:
+// noted risk flags), then starts the system as `npm start` does (bench/system.ts: Temporal dev server, worker with
+// its heap limit, API) and times, through HTTP as a coordinator:
 //
-//   1. the commitment as `POST /draws` makes it: `commitDraw` (activities/draws.ts) freezes the pool
-//      (activities/drawPool.ts: binary COPY in one transaction snapshot, SnapshotBuilder hashing and compressing in
-//      a thread of its own), checks that the draw is feasible, seals the seed and stores the row and the snapshot
-//      (activities/drawSnapshots.ts). The freeze's own time comes from its timing channel;
-//   2. the run as the draw workflow's activity makes it: `recordDrawResult` reads the stored snapshot back, draws
-//      20,000 targets with teams of 2 and records the result and the case ids (opening the cases, through
-//      Temporal, is not timed here: see bench/cases for the case workflows' rate);
-//   3. verification as `GET /draws/:id/verification` makes it (`verifyStoredDraw`);
-//   4. the naive way on the same data: `ORDER BY random() LIMIT n` over the eligible entities (inspections and
+//   1. `POST /draws`: the API freezes the pool (activities/drawPool.ts: binary COPY in one transaction snapshot,
+//      SnapshotBuilder hashing and compressing in a thread of its own), checks that the draw is feasible, seals the
+//      seed, stores the row and the snapshot and logs the commitment. The freeze's own time comes from the API's log;
+//   2. `POST /draws/:id/run`: the draw workflow's activity, in the worker, reads the stored snapshot back, draws
+//      20,000 targets with teams of 2 and records the result and the case ids; the call answers then;
+//   3. every case opened: from that answer until `GET /draws/:id/progress` says `drawn` (the draw's activity
+//      starts the cases in batches, each case workflow writes its row);
+//   4. `GET /draws/:id/verification` and 5. `GET /draws/:id/record` (the auditors' full record);
+//   6. bare Temporal beside it: as many bare workflows (bench/bare) opened by update-with-start on the same server;
+//   7. the naive way on the same data: `ORDER BY random() LIMIT n` over the eligible entities (inspections and
 //      flags by correlated subqueries), then one query per target for its team, `ORDER BY random() LIMIT 2` among
 //      valid certificates with a `NOT EXISTS` recusal check. The first --naive-sample team queries are timed; if
 //      all of them would take longer than --naive-budget seconds, the rest are extrapolated linearly from those
 //      (the output says so), otherwise all are run.
 //
-// Prints a JSON object of figures, with each step's wall time, the peak RSS of this process in it (the API's, for
-// the commitment), this process's CPU and the database server's.
+// Prints a JSON object of figures: each step's wall time, the peak RSS and CPU of the process serving it (the API
+// or the worker) and the database server's CPU.
 //
 //   npm run bench:draw
 //   npm run bench:draw -- --entities 100000 --officers 500 --conflicts 10000 --targets 2000   # a smaller run
-//   npm run bench:draw -- --skip-naive   # the product's path only, for trying changes: no naive figures
+//   npm run bench:draw -- --skip-naive   # no naive figures, for trying changes
 //
 // Uses BENCH_DATABASE_URL (a server where it may create a database) or else the embedded PostgreSQL that `npm start`
 // runs, started for the run (bench/postgres.ts); the database `bench_draw_<timestamp>` it creates is dropped at the
 // end, also on failure. The figures name the server.
-import { randomBytes } from 'node:crypto';
-import { subscribe } from 'node:diagnostics_channel';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freezeTimings } from '../activities/drawPool';
 import { loadSnapshot } from '../activities/drawSnapshots';
-import { commitDraw, drawActivities, resultOf } from '../activities/draws';
+import { resultOf } from '../activities/draws';
 import { createDb } from '../db/client';
 import { chinaDate } from '../domain/deadlines';
-import { snapshotHash, type DrawRules } from '../domain/draw';
+import { snapshotHash } from '../domain/draw';
 import { migrateDatabase } from '../infra/migrate';
-import { verifyStoredDraw } from '../services/draws';
+import { createUser } from '../services/auth';
+import { openBare, startBareWorker } from './bare/run';
 import { benchDatabaseServer } from './postgres';
+import { cpuNow, cpuSeconds, download, json, peakRss, postgresPids, startSystem, type RunningSystem } from './system';
 
 const { values } = parseArgs({
   options: {
@@ -56,6 +56,8 @@ const { values } = parseArgs({
     'naive-budget': { type: 'string', default: '180' },
     /** Leave the naive approach out (several minutes): for trying changes, not for the recorded figures. */
     'skip-naive': { type: 'boolean', default: false },
+    /** Update-with-start calls in flight when bare Temporal opens as many workflows as the draw opened cases. */
+    'bare-clients': { type: 'string', default: '50' },
   },
 });
 const entityCount = Number(values.entities);
@@ -65,6 +67,7 @@ const targetCount = Number(values.targets);
 const teamSize = Number(values['team-size']);
 const naiveSample = Math.min(Number(values['naive-sample']), targetCount);
 const naiveBudgetMs = Number(values['naive-budget']) * 1000;
+const bareClients = Number(values['bare-clients']);
 
 const TARGETS = { freezeMs: 3000, peakRssMb: 500 };
 
@@ -213,63 +216,35 @@ async function buildDirectories(client: pg.Client, now: Date): Promise<Record<st
 
 // ─── Measuring ─────────────────────────────────────────────────────────────────────────────────────────────
 
-function procStatusMb(field: 'VmHWM' | 'VmRSS'): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** CPU time (ms) so far of a process of this machine (Linux; undefined elsewhere, or for a server on another machine). */
-function processCpuMs(pid: number | 'self'): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
 interface Step {
   ms: number;
+  /** The serving process's resident high-water mark within the step (the API's or the worker's). */
   peakRssMb: number;
+  /** The serving process's CPU time within the step. */
   processCpuMs: number;
-  /** The server's backends on the bench's database, when the server runs on this machine. */
-  serverCpuMs: number | null;
+  /** The server's backends on the bench's database. */
+  serverCpuMs: number;
 }
 
 /**
- * Runs `work` as one timed step: wall time, this process's peak RSS within it (the kernel's high-water mark reset
- * first, where allowed, and sampled besides), its CPU time and the CPU time of the server's backends.
+ * Runs `work` as one timed step served by the process `pid`: wall time, that process's peak RSS within it (the
+ * kernel's high-water mark, reset first), its CPU time and the CPU time of the database server's backends.
  */
-async function step<T>(admin: pg.Client, databaseName: string, work: () => Promise<T>): Promise<[T, Step]> {
-  const backends = async () =>
-    (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [databaseName])).rows.map((row) => row.pid);
-  const serverBefore = new Map((await backends()).map((pid) => [pid, processCpuMs(pid)]));
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // not Linux, or not allowed: the sampled peak stands
-  }
-  let sampled = process.memoryUsage().rss / 2 ** 20;
-  const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss / 2 ** 20)), 20);
-  const cpu = process.cpuUsage();
+async function step<T>(databaseName: string, pid: number, work: () => Promise<T>): Promise<[T, Step]> {
+  // Per backend: one that ends within the step takes its CPU with it, one that starts in it counts from zero.
+  const serverBefore = new Map(postgresPids(databaseName).map((backend) => [backend, cpuNow({ backend: [backend] }).backend!]));
+  const peak = peakRss(pid);
+  const cpu = cpuSeconds(pid);
   const started = performance.now();
   const value = await work();
   const ms = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
-  let serverCpuMs: number | null = 0;
-  for (const pid of await backends()) {
-    const [before, after] = [serverBefore.get(pid) ?? 0, processCpuMs(pid)];
-    if (before === undefined || after === undefined) serverCpuMs = null;
-    else if (serverCpuMs !== null) serverCpuMs += after - before;
-  }
   return [
     value,
     {
       ms: Math.round(ms),
-      peakRssMb: Math.round(Math.max(procStatusMb('VmHWM'), sampled)),
-      processCpuMs: Math.round((used.user + used.system) / 1000),
-      serverCpuMs,
+      peakRssMb: peak.read(),
+      processCpuMs: Math.round((cpuSeconds(pid) - cpu) * 1000),
+      serverCpuMs: Math.round(postgresPids(databaseName).reduce((sum, backend) => sum + cpuNow({ backend: [backend] }).backend! - (serverBefore.get(backend) ?? 0), 0) * 1000),
     },
   ];
 }
@@ -360,12 +335,15 @@ async function naiveDraw(client: pg.Client, inspectionDate: string, now: Date): 
 
 // ─── Main ──────────────────────────────────────────────────────────────────────────────────────────────────
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function main() {
   const databaseName = `bench_draw_${Date.now()}`;
   const server = await benchDatabaseServer();
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   const clients: pg.Client[] = [];
+  let system: RunningSystem | undefined;
   let db: ReturnType<typeof createDb> | undefined;
   try {
     await admin.query(`create database "${databaseName}"`);
@@ -390,13 +368,23 @@ async function main() {
       )
     ).rows[0]!;
 
-    // The API's own database client: Prisma over a pool of ten, connected and used once beforehand, as in a
-    // running service.
-    db = createDb(databaseUrl, 10);
-    await db.draw.count();
-    const seedKey = randomBytes(32);
+    // The system as `npm start` runs it, with its own settings (the API's pool of ten, the worker's heap limit).
+    system = await startSystem(databaseUrl, {}, 'bench-draw');
+    const { base, api, worker } = system;
+    const freezes: Array<{ targets: number; readMs: number; buildMs: number }> = [];
+    system.onLine(api, (line) => {
+      if (!line.includes('draw pool frozen')) return;
+      const { targets, readMs, buildMs } = JSON.parse(line) as (typeof freezes)[number];
+      freezes.push({ targets, readMs, buildMs });
+    });
+    db = createDb(databaseUrl, 2);
+    const password = 'bench password 2026';
+    await createUser(db, { username: 'bench-coordinator', displayName: '抽查协调员', password, roles: ['coordinator'] });
+    const { accessToken } = await json(base, 'POST', '/auth/login', { username: 'bench-coordinator', password });
+    const coordinator = { authorization: `Bearer ${accessToken}` };
+
     const inspectionDate = chinaDate(new Date(now.getTime() + 10 * 86_400_000));
-    const rules: DrawRules = {
+    const rules = {
       targetCount,
       teamSize,
       inspectionDate,
@@ -404,55 +392,79 @@ async function main() {
       coverageFirst: true,
     };
     const publicValue = '2026-11-25 体彩排列5 第26318期 48213';
-    const publishedAt = new Date(Date.now() + 1_000);
+    const publishedAt = new Date(Date.now() + 2_000);
     const loadBefore = loadavg()[0]!;
 
-    let freeze: { targets: number; readMs: number; buildMs: number } | undefined;
-    subscribe(freezeTimings.name, (message) => (freeze = message as typeof freeze));
-    const [draw, commitStep] = await step(admin, databaseName, () =>
-      commitDraw(
-        db!,
-        seedKey,
-        {
-          name: 'bench 抽查〔2026〕1号',
-          scope: {},
-          rules,
-          drawAt: now,
-          source: { description: '体彩排列5 第26318期', publishedAt: publishedAt.toISOString() },
-          actor: 'bench',
-        },
-        now,
-      ),
+    // 1. POST /draws: the freeze, the feasibility check, the sealed seed, the stored snapshot and the audit entry.
+    const [committed, commitStep] = await step(databaseName, api.child.pid!, () =>
+      json(base, 'POST', '/draws', {
+        name: 'bench 抽查〔2026〕1号',
+        scope: {},
+        rules,
+        drawAt: now.toISOString(),
+        randomnessSource: { description: '体彩排列5 第26318期', publishedAt: publishedAt.toISOString() },
+      }, coordinator),
     );
+    const drawId = (committed as { id: string }).id;
+    const freeze = freezes.at(-1);
     const stored = (
       await client.query<{ parts: number; compressed: string; raw: string }>(
         `select count(*)::int as parts, sum(length(p.bytes))::text as compressed, (select bytes::text from "DrawSnapshot" where "drawId" = $1) as raw
          from "DrawSnapshotPart" p where p."drawId" = $1`,
-        [draw.id],
+        [drawId],
       )
     ).rows[0]!;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, publishedAt.getTime() + 100 - Date.now())));
+    await sleep(Math.max(0, publishedAt.getTime() + 100 - Date.now()));
 
-    const { recordDrawResult } = drawActivities(db, seedKey);
-    const [, runStep] = await step(admin, databaseName, () => recordDrawResult(draw.id, publicValue, 'bench'));
-    const recorded = await db.draw.findUniqueOrThrow({ where: { id: draw.id } });
-    const result = resultOf(recorded)!;
-    const [verdict, verifyStep] = await step(admin, databaseName, () => verifyStoredDraw(db!, draw.id));
+    // 2. POST /draws/:id/run: answers once the worker's activity has drawn and recorded the result.
+    const [, runStep] = await step(databaseName, worker.child.pid!, () => json(base, 'POST', `/draws/${drawId}/run`, { outsideRandomness: publicValue }, coordinator));
+
+    // 3. Every case opened: the draw's activity starts them in batches; GET /draws/:id/progress (its page polls it) shows how far.
+    let progress = { casesOpened: 0, casesToOpen: targetCount };
+    const openingProcesses = { worker: [worker.child.pid!], api: [api.child.pid!], temporal: [system.temporal.process.child.pid!], postgres: postgresPids(databaseName) };
+    const cpuBeforeOpening = cpuNow(openingProcesses);
+    const [, openStep] = await step(databaseName, worker.child.pid!, async () => {
+      for (;;) {
+        const now = (await json(base, 'GET', `/draws/${drawId}/progress`, undefined, coordinator)) as typeof progress & { status: string };
+        progress = now;
+        if (now.status === 'drawn') return;
+        await sleep(2_000);
+      }
+    });
+    const cpuAfterOpening = cpuNow(openingProcesses);
+    const cpuMsPerCase = Object.fromEntries(
+      Object.keys(cpuAfterOpening).map((name) => [name, +(((cpuAfterOpening[name]! - cpuBeforeOpening[name]!) * 1000) / targetCount).toFixed(1)]),
+    );
+
+    // 4. GET /draws/:id/verification: recomputed from the record, the cases opened compared with the picks.
+    const [verdict, verifyStep] = await step(databaseName, api.child.pid!, () =>
+      json(base, 'GET', `/draws/${drawId}/verification`, undefined, coordinator) as Promise<{ valid: boolean; problems: string[] }>,
+    );
+    // 5. The auditors' record, downloaded whole.
+    const [record, recordStep] = await step(databaseName, api.child.pid!, () => download(base, `/draws/${drawId}/record`, coordinator));
+
+    // 6. The engine's own rate of opening as many workflows, by update-with-start, on the same Temporal server.
+    await startBareWorker(system.client, system.env, system.children);
+    const bare = await openBare(system.client, targetCount, bareClients, (index) => [`bare-officer-${index % 5000}`, `bare-officer-${(index + 1) % 5000}`]);
 
     // Checks, not timed: the picks, the teams against the conflicts, and the hash the general way.
     if (!verdict.valid) throw new Error(`the draw does not verify: ${verdict.problems.join('; ')}`);
+    const recorded = await db.draw.findUniqueOrThrow({ where: { id: drawId } });
+    const result = resultOf(recorded)!;
     if (result.picks.length !== targetCount || new Set(result.picks.map((p) => p.entityId)).size !== targetCount) throw new Error('wrong picks');
-    if (recorded.caseIds.length !== targetCount) throw new Error('case ids not recorded');
-    const snapshot = await loadSnapshot(db, draw.id);
+    if (recorded.caseIds.length !== targetCount || progress.casesOpened !== targetCount) throw new Error('not every case opened');
+    const snapshot = await loadSnapshot(db, drawId);
     const conflictKeys = new Set(snapshot.conflicts.map((conflict) => `${conflict.officerId}|${conflict.entityId}`));
     for (const pick of result.picks) {
       if (pick.team.length !== teamSize || new Set(pick.team).size !== teamSize) throw new Error(`bad team for ${pick.entityId}`);
       if (pick.team.some((officer) => conflictKeys.has(`${officer}|${pick.entityId}`))) throw new Error(`recusal broken for ${pick.entityId}`);
     }
     const generalHash = snapshotHash({ targets: [...snapshot.targets], officers: [...snapshot.officers], conflicts: [...snapshot.conflicts] });
-    if (generalHash !== draw.snapshotHash) throw new Error('the stored snapshot hashes differently the general way');
+    if (generalHash !== recorded.snapshotHash) throw new Error('the stored snapshot hashes differently the general way');
 
     const naive = values['skip-naive'] ? undefined : await naiveDraw(client, inspectionDate, now);
+    const openedPerSecond = +(targetCount / (openStep.ms / 1000)).toFixed(1);
+    const bareOpenedPerSecond = +(targetCount / bare.seconds).toFixed(1);
     const figures = {
       postgres: server.description,
       machine: { cpus: availableParallelism(), loadAverage1mBeforeTimedPart: +loadBefore.toFixed(2), node: process.version },
@@ -460,7 +472,7 @@ async function main() {
       draw: {
         targets: targetCount,
         teamSize,
-        snapshotHash: draw.snapshotHash,
+        snapshotHash: recorded.snapshotHash,
         eligible: result.eligibility.eligible,
         overLimitExcluded: result.eligibility.overLimitExcluded,
         overLimitRiskFlagged: result.eligibility.overLimitRiskFlagged,
@@ -469,13 +481,19 @@ async function main() {
         officersQualified: result.participation.officersQualified,
         officersTakingPart: result.participation.officersTakingPart,
       },
-      /** commitDraw as POST /draws runs it: freeze (read, then sort, hash and compress), feasibility, seal, store. */
+      /** POST /draws through the API: freeze (read, then sort, hash and compress, from the API's log), feasibility, seal, store. */
       commit: { ...commitStep, freeze },
       storedSnapshot: { parts: stored.parts, compressedMb: +(Number(stored.compressed) / 2 ** 20).toFixed(1), canonicalJsonMb: +(Number(stored.raw) / 2 ** 20).toFixed(1) },
-      /** recordDrawResult as the draw workflow runs it: the stored snapshot read back, the draw, the result and case ids written. */
+      /** POST /draws/:id/run: the worker reads the stored snapshot back, draws, records the result and case ids. */
       run: runStep,
-      /** verifyStoredDraw as GET /draws/:id/verification runs it. */
+      /** From the run's answer until GET /draws/:id says drawn: every case workflow started and its row written. */
+      casesOpened: { ...openStep, cases: targetCount, perSecond: openedPerSecond, cpuMsPerCase },
+      /** The same number of bare workflows opened by update-with-start (bench/bare), on the same server. */
+      bareTemporalUpdateWithStart: { clients: bareClients, seconds: +bare.seconds.toFixed(1), perSecond: bareOpenedPerSecond },
+      /** GET /draws/:id/verification. */
       verify: verifyStep,
+      /** GET /draws/:id/record, the auditors' full record. */
+      record: { ...recordStep, mb: +(record.bytes / 2 ** 20).toFixed(1) },
       naive:
         naive === undefined
           ? 'skipped (--skip-naive)'
@@ -487,13 +505,15 @@ async function main() {
             },
       targetsMet: {
         freezeWithin3s: freeze !== undefined && freeze.readMs + freeze.buildMs <= TARGETS.freezeMs,
-        commitRssUnder500Mb: commitStep.peakRssMb < TARGETS.peakRssMb,
-        runRssUnder500Mb: runStep.peakRssMb < TARGETS.peakRssMb,
+        apiRssUnder500Mb: Math.max(commitStep.peakRssMb, verifyStep.peakRssMb, recordStep.peakRssMb) <= TARGETS.peakRssMb,
+        workerRssUnder500Mb: Math.max(runStep.peakRssMb, openStep.peakRssMb) <= TARGETS.peakRssMb,
+        openingWithin70PercentOfBare: openedPerSecond >= 0.7 * bareOpenedPerSecond,
       },
     };
     console.log(JSON.stringify(figures, null, 2));
   } finally {
     await db?.$disconnect().catch(() => undefined);
+    await system?.stop().catch(() => undefined);
     for (const client of clients) await client.end().catch(() => undefined);
     await admin.query(`drop database if exists "${databaseName}" with (force)`);
     await admin.end();

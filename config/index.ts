@@ -137,6 +137,10 @@ const envSchema = z.object({
   // garbage during bursts; bench/cases 2,000 x 50 peaked at 479 MB RSS, and at 334 MB with a limit of 160.
   // The live heap after a collection stayed under 80 MB at 50 clients.
   WORKER_HEAP_LIMIT_MB: z.coerce.number().int().min(96, 'at least 96').default(192),
+  // The API's, likewise. Its heaviest answers (a draw's freeze and verification at a million entities) keep their
+  // rows in buffers outside the heap; with Node's default limit the garbage they leave grew the API to 1.2 GB
+  // (bench/draw, 2026-12-06), with a limit it is collected on the way.
+  API_HEAP_LIMIT_MB: z.coerce.number().int().min(96, 'at least 96').default(256),
 
   // Embedded defaults used by `npm start` when DATABASE_URL / TEMPORAL_ADDRESS are not given.
   DATA_DIR: z.string().min(1).default('.data'),

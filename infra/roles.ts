@@ -8,9 +8,14 @@ export type RoleName = keyof typeof roleEntries;
 export interface RoleOptions {
   env: NodeJS.ProcessEnv;
   echo?: boolean;
-  /** V8's old-space limit (WORKER_HEAP_LIMIT_MB for the worker); Node's default when not given. */
+  /** V8's old-space limit (roleHeapLimitMb); Node's default when not given. */
   heapLimitMb?: number;
   nodeArgs?: string[];
+}
+
+/** The V8 old-space limit each role runs with under `npm start` (WORKER_HEAP_LIMIT_MB, API_HEAP_LIMIT_MB). */
+export function roleHeapLimitMb(role: RoleName, limits: { WORKER_HEAP_LIMIT_MB: number; API_HEAP_LIMIT_MB: number }): number {
+  return role === 'worker' ? limits.WORKER_HEAP_LIMIT_MB : limits.API_HEAP_LIMIT_MB;
 }
 
 export function startRole(role: RoleName, { env, echo, heapLimitMb, nodeArgs = [] }: RoleOptions): ManagedProcess {

@@ -12,7 +12,7 @@ import { portIsFree, waitUntilReady, type ManagedProcess } from '../infra/childP
 import { embeddedLayout, embeddedPassword, startEmbeddedPostgres } from '../infra/embeddedPostgres';
 import { migrateDatabase, redactUrl } from '../infra/migrate';
 import { projectRoot } from '../infra/paths';
-import { startRole, type RoleName } from '../infra/roles';
+import { roleHeapLimitMb, startRole, type RoleName } from '../infra/roles';
 import { connectClient, waitForWorker } from '../infra/temporalConnection';
 import { startTemporalDevServer } from '../infra/temporalDevServer';
 
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   delete apiEnv.AUDIT_SIGNING_KEY;
   delete apiEnv.AUDIT_SIGNING_KEY_FILE;
   const role = (name: RoleName) => {
-    const child = startRole(name, { env: name === 'api' ? apiEnv : env, echo: true, heapLimitMb: name === 'worker' ? config.WORKER_HEAP_LIMIT_MB : undefined });
+    const child = startRole(name, { env: name === 'api' ? apiEnv : env, echo: true, heapLimitMb: roleHeapLimitMb(name, config) });
     child.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(`[start] the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);

@@ -7,7 +7,7 @@ import { verifyDraw, type DrawResult, type DrawRules } from '../domain/draw';
 import type { RandomnessSource } from '../domain/draw/randomnessSource';
 import { DomainError } from '../domain/errors';
 import { commitDraw, resultOf, runRefusal, type DrawCommitment } from '../activities/draws';
-import { loadSnapshot, plainSnapshot } from '../activities/drawSnapshots';
+import { loadSnapshot, plainSnapshot, storedBytes, storedLayout } from '../activities/drawSnapshots';
 import { namesOf } from './names';
 
 export type { DrawScope } from '../activities/draws';
@@ -49,10 +49,20 @@ export async function findDraw(db: Db, id: string): Promise<DrawRow> {
       coalesce((select json_build_object('targets', s.targets, 'officers', s.officers, 'conflicts', s.conflicts) from "DrawSnapshot" s where s."drawId" = d.id),
         json_build_object('targets', jsonb_array_length(d.snapshot->'targets'), 'officers', jsonb_array_length(d.snapshot->'officers'),
           'conflicts', jsonb_array_length(d.snapshot->'conflicts'))) as pool,
-      (select count(*)::int from "InspectionCase" c where c.id::text = any(d."caseIds")) as "casesOpened"
+      (select count(*)::int from "InspectionCase" c where c.id = any(d."caseIds"::uuid[])) as "casesOpened"
     from "Draw" d where d.id = ${id}::uuid`;
   if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
   return draw;
+}
+
+/** How far the draw has opened its cases: one row and an index lookup per case, however large the draw. */
+export async function drawProgress(db: Db, id: string): Promise<{ id: string; status: string; casesOpened: number; casesToOpen: number }> {
+  const [progress] = await db.$queryRaw<Array<{ id: string; status: string; casesOpened: number; casesToOpen: number }>>`
+    select d.id::text, d.status, coalesce(cardinality(d."caseIds"), 0) as "casesToOpen",
+      (select count(*)::int from "InspectionCase" c where c.id = any(d."caseIds"::uuid[])) as "casesOpened"
+    from "Draw" d where d.id = ${id}::uuid`;
+  if (!progress) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
+  return progress;
 }
 
 /** What may be shown: before the draw runs, never the seed (which is sealed until then anyway). */
@@ -182,10 +192,11 @@ async function openedCaseProblems(db: Db, planKey: string, caseIds: string[], re
   if (caseIds.length !== result.picks.length) {
     problems.push(`抽中 ${result.picks.length} 户，记录的案件 ${caseIds.length} 件 / ${result.picks.length} picks, ${caseIds.length} case ids recorded`);
   }
-  const cases = await db.inspectionCase.findMany({
-    where: { id: { in: caseIds } },
-    select: { id: true, entityId: true, origin: true, events: { where: { kind: 'opened' }, select: { data: true } } },
-  });
+  // Plain rows by one query, however many picks: a draw of 20,000 must not become 20,000 Prisma objects with relations.
+  const cases = await db.$queryRaw<Array<{ id: string; entityId: string; origin: string; team: string[] | null }>>`
+    select c.id::text, c."entityId"::text, c.origin::text,
+      (select array(select jsonb_array_elements_text(e.data->'team')) from "CaseEvent" e where e."caseId" = c.id and e.kind = 'opened' limit 1) as team
+    from "InspectionCase" c where c.id = any(${caseIds}::uuid[])`;
   const byId = new Map(cases.map((found) => [found.id, found]));
   result.picks.forEach((pick, index) => {
     const caseId = caseIds[index];
@@ -199,29 +210,35 @@ async function openedCaseProblems(db: Db, planKey: string, caseIds: string[], re
       problems.push(`第 ${n} 户的案件不在抽中的对象上 / pick ${n}: the case is on another entity (${opened.entityId}, drawn ${pick.entityId})`);
     }
     if (opened.origin !== 'random') problems.push(`第 ${n} 户的案件来源不是双随机抽取 / pick ${n}: the case's origin is ${opened.origin}`);
-    const team = ((opened.events[0]?.data as { team?: string[] } | undefined)?.team ?? []).slice().sort();
+    const team = (opened.team ?? []).slice().sort();
     if (team.join() !== [...pick.team].sort().join()) {
       problems.push(`第 ${n} 户的案件立案时不是抽中的检查组 / pick ${n}: the case opened with another team (${team.join(', ')})`);
     }
   });
   // A case the draw did not pick, opened in its name: what running a draw twice would leave.
-  const extra = await db.inspectionCase.findMany({ where: { planId: planKey, origin: 'random', id: { notIn: caseIds } }, select: { id: true, entityId: true } });
+  const extra = await db.$queryRaw<Array<{ id: string; entityId: string }>>`
+    select c.id::text, c."entityId"::text from "InspectionCase" c
+    where c."planId" = ${planKey} and c.origin = 'random' and not (c.id = any(${caseIds}::uuid[]))`;
   for (const found of extra) problems.push(`多立的案件，不在抽取结果中 / a case not among the picks: ${found.id} (${found.entityId})`);
   return problems;
 }
 
-/** Everything needed to re-run a drawn draw (R20): for auditors, the full frozen pool with officers and conflicts. */
-export async function drawRecord(db: Db, id: string) {
-  const draw = await db.draw.findUnique({ where: { id } });
+const recordSelect = {
+  id: true, name: true, algorithmVersion: true, rules: true, snapshotHash: true, commitment: true, seed: true,
+  randomnessSource: true, outsideRandomness: true, result: true, caseIds: true,
+} as const;
+
+/**
+ * A drawn draw's record without its pool, in the record's key order: what comes before the snapshot and what comes
+ * after it. Refused as a problem (404, 409) before anything of a download is written.
+ */
+async function recordFacts(db: Db, id: string) {
+  const draw = await db.draw.findUnique({ where: { id }, select: recordSelect });
   if (!draw) throw new DomainError('not_found', `抽取记录不存在 / no draw ${id}`);
   const result = resultOf(draw);
   if (!result || draw.seed === null) throw new DomainError('conflict', '抽取尚未进行，种子未公开 / the draw has not run: its seed is not revealed yet');
-  return {
-    drawId: draw.id,
-    name: draw.name,
-    algorithmVersion: draw.algorithmVersion,
-    rules: draw.rules as unknown as DrawRules,
-    snapshot: plainSnapshot(await loadSnapshot(db, id)),
+  const before = { drawId: draw.id, name: draw.name, algorithmVersion: draw.algorithmVersion, rules: draw.rules as unknown as DrawRules };
+  const after = {
     snapshotHash: draw.snapshotHash,
     commitment: draw.commitment,
     seed: draw.seed,
@@ -230,6 +247,13 @@ export async function drawRecord(db: Db, id: string) {
     result,
     caseIds: draw.caseIds,
   };
+  return { before, after };
+}
+
+/** Everything needed to re-run a drawn draw (R20): for auditors, the full frozen pool with officers and conflicts. */
+export async function drawRecord(db: Db, id: string) {
+  const { before, after } = await recordFacts(db, id);
+  return { ...before, snapshot: plainSnapshot(await loadSnapshot(db, id)), ...after };
 }
 
 /**
@@ -237,12 +261,81 @@ export async function drawRecord(db: Db, id: string) {
  * entities could be drawn, with the facts that weighed them). Officers and declared conflicts stay internal.
  */
 export async function publicDrawRecord(db: Db, id: string) {
-  const { snapshot, caseIds: _caseIds, result, ...record } = await drawRecord(db, id);
+  const { before, after } = await recordFacts(db, id);
+  return { ...publicFactsOf(before, after), targets: (await loadSnapshot(db, id)).targets };
+}
+
+/** The public record's fields but the targets, in its key order. */
+function publicFactsOf(before: Awaited<ReturnType<typeof recordFacts>>['before'], after: Awaited<ReturnType<typeof recordFacts>>['after']) {
+  const { caseIds: _caseIds, result, ...facts } = after;
   // Who was kept off a team for a conflict, and each officer's count, would name officers' declared conflicts:
   // the public's result has the picks' entities and teams and the participation totals, not those.
   const { perOfficer: _perOfficer, ...participation } = result.participation;
   const publicResult = { ...result, picks: result.picks.map(({ recusals: _recusals, ...pick }) => pick), participation };
-  return { ...record, result: publicResult, targets: snapshot.targets };
+  return { ...before, ...facts, result: publicResult };
+}
+
+// A record's download at any size (R20). At a million entities the pool's canonical JSON is some 160 MB; built as
+// objects and stringified it would take the API several times that. The stored parts already hold the pool's
+// JSON text, `{"conflicts":[…],"officers":[…],"targets":[…]}`, its keys sorted, the targets from part `headParts`
+// on and last: so the auditors' record writes it whole between the other fields, and the public's writes the
+// targets' parts alone after `"targets":[` (their closing `]}` closes the record too), never reading the parts of
+// officers and conflicts. A part at a time is decompressed and written; nothing is joined.
+
+/** A record to download: whole (a draw whose pool is jsonb in its row: small, from before 2026-12-06), or its JSON in chunks. */
+export type RecordDownload = { whole: object; chunks?: undefined } | { chunks: AsyncIterable<Uint8Array>; whole?: undefined };
+
+/** The JSON the stored bytes must begin with: the canonical snapshot, or its first target (or the targets' end). */
+const SNAPSHOT_BEGINS = ['{"conflicts":['];
+const TARGETS_BEGIN = ['{"category":', ']}'];
+/** The canonical snapshot ends with its targets' list, its last key. */
+const STORED_ENDS = Buffer.from(']}');
+
+/**
+ * `prefix`, the stored bytes as they come, then `suffix`. The stored bytes are checked as they pass (how they begin
+ * and end, and their length when known): bytes of another layout cut the download (the caller's writer stops)
+ * rather than give JSON that is not the record.
+ */
+export async function* recordChunks(
+  prefix: string,
+  stored: AsyncIterable<Buffer>,
+  suffix: string,
+  expected: { begins: readonly string[]; bytes?: number },
+): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(prefix, 'utf8');
+  let seen = 0;
+  let tail: Buffer = Buffer.alloc(0);
+  for await (const chunk of stored) {
+    if (seen === 0 && !expected.begins.some((text) => chunk.subarray(0, text.length).toString('utf8') === text)) {
+      throw new Error(`the stored snapshot does not begin as a record expects (${JSON.stringify(chunk.subarray(0, 16).toString('utf8'))})`);
+    }
+    seen += chunk.length;
+    tail = chunk.length >= STORED_ENDS.length ? chunk.subarray(chunk.length - STORED_ENDS.length) : Buffer.concat([tail, chunk]).subarray(-STORED_ENDS.length);
+    yield chunk;
+  }
+  if (!tail.equals(STORED_ENDS)) throw new Error('the stored snapshot does not end with its targets');
+  if (expected.bytes !== undefined && seen !== expected.bytes) throw new Error(`the stored snapshot holds ${seen} bytes, not ${expected.bytes}`);
+  if (suffix) yield Buffer.from(suffix, 'utf8');
+}
+
+/** The auditors' record (drawRecord) to download: the stored pool streamed from its parts. */
+export async function drawRecordDownload(db: Db, id: string): Promise<RecordDownload> {
+  const { before, after } = await recordFacts(db, id);
+  const layout = await storedLayout(db, id);
+  if (!layout) return { whole: { ...before, snapshot: plainSnapshot(await loadSnapshot(db, id)), ...after } };
+  const prefix = `${JSON.stringify(before).slice(0, -1)},"snapshot":`;
+  const suffix = `,${JSON.stringify(after).slice(1)}`;
+  return { chunks: recordChunks(prefix, storedBytes(db, id, layout), suffix, { begins: SNAPSHOT_BEGINS, bytes: layout.rawBytes }) };
+}
+
+/** The public record (publicDrawRecord) to download: only the targets' parts are read. */
+export async function publicDrawRecordDownload(db: Db, id: string): Promise<RecordDownload> {
+  const { before, after } = await recordFacts(db, id);
+  const layout = await storedLayout(db, id);
+  const facts = publicFactsOf(before, after);
+  if (!layout) return { whole: { ...facts, targets: (await loadSnapshot(db, id)).targets } };
+  const prefix = `${JSON.stringify(facts).slice(0, -1)},"targets":[`;
+  return { chunks: recordChunks(prefix, storedBytes(db, id, layout, layout.headParts), '', { begins: TARGETS_BEGIN }) };
 }
 
 const publicSelect = {

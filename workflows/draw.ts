@@ -1,7 +1,8 @@
 // A draw runs once (its workflow id is the draw's) and opens one case per drawn target with its team (R8).
-// The cases are children that outlive the draw: they live for months, the draw for minutes. They open in batches,
-// and a run hands over to a fresh one (continue-as-new) before its open children near Temporal's limit on pending
-// children (2,000) or its history grows long: a provincial draw of tens of thousands opens every case.
+// The cases outlive the draw: they live for months, the draw for minutes. Its activity starts them batch by batch,
+// each under the id the draw gave it when its result was recorded, so a retry starts none twice; the draw's own
+// history holds one activity per batch, whatever the size. (Draws begun before 2026-12-06 evening started their
+// cases as children, continuing as new before Temporal's limit on pending children; their runs replay that way.)
 import {
   condition,
   continueAsNew,
@@ -16,9 +17,8 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
-import { searchAttributes } from '../config/temporal';
-import { caseWorkflowId } from '../domain/inspectionCase';
 import type { CaseTiming } from './caseMessages';
+import { drawnCaseStart, type DrawnCase, type DrawnCaseOpening, type DrawnCaseStart } from './drawnCase';
 import { inspectionCaseWorkflow } from './inspectionCase';
 
 export interface DrawWorkflowInput {
@@ -42,11 +42,9 @@ const activities = proxyActivities<CaseActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['DomainError', 'DrawInfeasibleError'] },
 });
 
-type DrawnCase = Awaited<ReturnType<CaseActivities['drawnCasesToOpen']>>[number];
-
-/** Cases started together in one workflow task. */
+/** Cases started by one activity (or, before, together in one workflow task). */
 const BATCH = 250;
-/** Cases one run opens before it continues as new: well inside the 2,000 pending children a run may have. */
+/** Cases one run opened as children before it continued as new: well inside the 2,000 pending children a run may have. */
 const CASES_PER_RUN = 1_000;
 
 export function drawWorkflowId(drawId: string): string {
@@ -67,10 +65,16 @@ export async function drawWorkflow(input: DrawWorkflowInput): Promise<string[]> 
   }
 
   const first = input.openFrom ?? 0;
-  for (let from = first; from < picks; from += BATCH) {
-    if (from - first >= CASES_PER_RUN) return continueAsNew<typeof drawWorkflow>({ ...input, picks, openFrom: from });
-    const batch = await activities.drawnCasesToOpen(input.drawId, from, BATCH);
-    await Promise.all(batch.map((drawn) => openCase(input, drawn)));
+  if (patched('draw-starts-cases-from-its-activity')) {
+    const { drawId, drawName, planId, actor, timing, deliverNotifications } = input;
+    const opening: DrawnCaseOpening = { drawId, drawName, planId, actor, timing, deliverNotifications };
+    for (let from = first; from < picks; from += BATCH) await activities.openDrawnCases(opening, from, BATCH);
+  } else {
+    for (let from = first; from < picks; from += BATCH) {
+      if (from - first >= CASES_PER_RUN) return continueAsNew<typeof drawWorkflow>({ ...input, picks, openFrom: from });
+      const batch = await activities.drawnCasesToOpen(input.drawId, from, BATCH);
+      await Promise.all(batch.map((drawn) => openCase(input, drawn)));
+    }
   }
   await activities.finishDraw(input.drawId);
   // The case ids are on the draw's record (Draw.caseIds): a result of tens of thousands of ids would pass the
@@ -78,45 +82,17 @@ export async function drawWorkflow(input: DrawWorkflowInput): Promise<string[]> 
   return [];
 }
 
-/** Starts the drawn case under the id the draw gave it; a case already started (a run repeated) is left as it is. */
+/** Starts the drawn case as a child, under the id the draw gave it; a case already started (a run repeated) is left as it is. */
 async function openCase(input: DrawWorkflowInput, drawn: DrawnCase): Promise<void> {
   try {
-    await startChild(inspectionCaseWorkflow, caseStart(input, drawn.caseId, drawn));
+    await startChild(inspectionCaseWorkflow, caseStart(input, drawn));
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 
-function caseStart(
-  input: DrawWorkflowInput,
-  caseId: string,
-  target: Omit<DrawnCase, 'caseId'>,
-): Omit<ChildWorkflowOptions, 'typeInfo'> & { workflowId: string; args: Parameters<typeof inspectionCaseWorkflow> } {
-  return {
-    workflowId: caseWorkflowId(caseId),
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [
-      {
-        caseId,
-        entityId: target.entityId,
-        entityUscc: target.entityUscc,
-        entityName: target.entityName,
-        origin: 'random',
-        originReason: `双随机抽取：${input.drawName} / random draw: ${input.drawName}`,
-        planId: input.planId ?? input.drawId,
-        team: target.team,
-        openedBy: input.actor,
-        timing: input.timing,
-        deliverNotifications: input.deliverNotifications,
-      },
-    ],
-    typedSearchAttributes: [
-      { key: searchAttributes.caseStatus, value: 'opening' },
-      { key: searchAttributes.caseOrigin, value: 'random' },
-      { key: searchAttributes.caseEntityUscc, value: target.entityUscc },
-      { key: searchAttributes.casePlanId, value: input.planId ?? input.drawId },
-    ],
-  };
+function caseStart(input: DrawWorkflowInput, drawn: DrawnCase): Omit<ChildWorkflowOptions, 'typeInfo'> & DrawnCaseStart {
+  return { ...drawnCaseStart(input, drawn), parentClosePolicy: ParentClosePolicy.ABANDON };
 }
 
 /** How draws ran before 2026-12-06, kept for the runs under way then: one child at a time, case ids made here. */
@@ -125,7 +101,7 @@ async function openCasesOneByOne(input: DrawWorkflowInput): Promise<string[]> {
   const caseIds: string[] = [];
   for (const target of drawn) {
     const caseId = uuid4();
-    await startChild(inspectionCaseWorkflow, caseStart(input, caseId, target));
+    await startChild(inspectionCaseWorkflow, caseStart(input, { ...target, caseId }));
     caseIds.push(caseId);
   }
   await activities.completeDraw(input.drawId, caseIds);

@@ -3,11 +3,25 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import { z } from 'zod';
 import { officerStatuses, riskFlags, strata } from '../../domain/draw';
 import { DomainError } from '../../domain/errors';
-import { drawRecord, findDraw, listDraws, manualRunRefusal, prepareDraw, publicDraw, publicDrawRecord, publicDraws, publicView, verifyStoredDraw } from '../../services/draws';
+import {
+  drawProgress,
+  drawRecordDownload,
+  findDraw,
+  listDraws,
+  manualRunRefusal,
+  prepareDraw,
+  publicDraw,
+  publicDrawRecordDownload,
+  publicDraws,
+  publicView,
+  verifyStoredDraw,
+  type RecordDownload,
+} from '../../services/draws';
 import { namesOf } from '../../services/names';
 import { awaitDrawResult, type drawWorkflow, drawWorkflowId } from '../../workflows/draw';
 import { actorOf, type ApiDependencies } from '../context';
-import { pageOf, pageQuery, route, workflowUnavailable } from '../http';
+import { pageOf, pageQuery, route, workflowUnavailable, type Reply } from '../http';
+import { sendStreamed } from '../streamed';
 import { idParams } from './entities';
 
 const drawRequestSchema = z.strictObject({
@@ -230,6 +244,25 @@ const publicDrawDetailSchema = publicDrawSchema.extend({
     .meta({ description: '抽查名单，按抽取顺序 / the list of those drawn, in draw order' }),
 });
 
+/**
+ * A record's download (R20): a small one (a pool held as jsonb) answered whole; one from the stored parts streamed
+ * as it is read, so that a million entities' record never exists whole in the API. Both are the same JSON.
+ */
+async function sendRecord(res: Parameters<typeof sendStreamed>[0], download: RecordDownload, fileName: string): Promise<Reply> {
+  const headers = { 'content-disposition': `attachment; filename="${fileName}"` };
+  if (download.whole) return { status: 200, body: download.whole, headers };
+  await sendStreamed(res, download.chunks, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  return { status: 200 };
+}
+
+/** A draw's status and how many of its cases are open: what its page polls while a large draw opens them. */
+const drawProgressSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(drawStatuses),
+  casesOpened: count,
+  casesToOpen: count,
+});
+
 const notRunYet = { 409: { description: '抽取尚未进行，种子未公开 / the draw has not run: its seed is not revealed yet' } };
 
 export function drawRoutes({ db, temporal, taskQueue, caseTiming, deliverNotifications, drawSeedKey }: ApiDependencies) {
@@ -358,14 +391,29 @@ export function drawRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
     }),
     route({
       method: 'get',
+      path: '/draws/:id/progress',
+      summary: '立案进度（供页面轮询）/ How far the draw has opened its cases, for a page to poll (R8)',
+      tags: ['draws'],
+      access: ['leadership', 'coordinator', 'auditor'],
+      params: idParams,
+      responses: {
+        200: { description: '状态与已立案数 / the status and the cases opened so far', schema: drawProgressSchema },
+        404: { description: '抽取记录不存在 / no such draw' },
+      },
+      async handler({ params }) {
+        return { status: 200, body: await drawProgress(db, params.id) };
+      },
+    }),
+    route({
+      method: 'get',
       path: '/draws/:id/record',
       summary: '下载完整抽取记录（含执法人员与回避关系），供独立复核 / Download the full record, officers and conflicts included, to re-run it (R20)',
       tags: ['draws'],
       access: ['leadership', 'coordinator', 'auditor'],
       params: idParams,
       responses: { 200: { description: '完整记录 / the record', schema: drawRecordSchema }, 404: { description: '抽取记录不存在 / no such draw' }, ...notRunYet },
-      async handler({ params }) {
-        return { status: 200, body: await drawRecord(db, params.id), headers: { 'content-disposition': `attachment; filename="draw-${params.id}.json"` } };
+      async handler({ params, res }) {
+        return sendRecord(res, await drawRecordDownload(db, params.id), `draw-${params.id}.json`);
       },
     }),
     route({
@@ -400,8 +448,8 @@ export function drawRoutes({ db, temporal, taskQueue, caseTiming, deliverNotific
       access: 'public',
       params: idParams,
       responses: { 200: { description: '公开记录 / the public record', schema: publicDrawRecordSchema }, 404: { description: '抽取记录不存在 / no such draw' }, ...notRunYet },
-      async handler({ params }) {
-        return { status: 200, body: await publicDrawRecord(db, params.id), headers: { 'content-disposition': `attachment; filename="draw-${params.id}-public.json"` } };
+      async handler({ params, res }) {
+        return sendRecord(res, await publicDrawRecordDownload(db, params.id), `draw-${params.id}-public.json`);
       },
     }),
     route({

@@ -24,21 +24,25 @@ export interface BareRun {
   temporalPid: number;
 }
 
-export async function runBare({ client, env, children, totalCases, clients, teamOf, cpuNow, temporalPid }: BareRun) {
+/** The bare workflows' worker, on a task queue of its own, on the system's Temporal server. */
+export async function startBareWorker(client: Client, env: NodeJS.ProcessEnv, children: ManagedProcess[]): Promise<ManagedProcess> {
   const worker = startProcess('bare-worker', process.execPath, ['--import', 'tsx', 'bench/bare/worker.ts'], {
     cwd: projectRoot,
     env: { ...env, BARE_TASK_QUEUE: TASK_QUEUE },
   });
   children.push(worker);
   await waitForWorker(client, 'default', TASK_QUEUE, worker);
-  const processes = { worker: [worker.child.pid!], temporal: [temporalPid], bench: [process.pid] };
-  const perCaseMs = (before: Record<string, number>, after: Record<string, number>) =>
-    Object.fromEntries(Object.keys(after).map((name) => [name, +(((after[name]! - before[name]!) * 1000) / totalCases).toFixed(1)]));
+  return worker;
+}
 
-  const ids: string[] = Array.from({ length: totalCases }, () => `bare-case-${randomUUID()}`);
-  const cpuBeforeOpening = cpuNow(processes);
-  const openStarted = performance.now();
-  await pool(totalCases, clients, async (index) => {
+/**
+ * Opens `count` bare workflows, each by an update-with-start that answers once its first write is done, with at
+ * most `clients` in flight: the engine's own rate of opening what the system opens as a case.
+ */
+export async function openBare(client: Client, count: number, clients: number, teamOf: (index: number) => string[]): Promise<{ ids: string[]; seconds: number }> {
+  const ids: string[] = Array.from({ length: count }, () => `bare-case-${randomUUID()}`);
+  const started = performance.now();
+  await pool(count, clients, async (index) => {
     await client.workflow.executeUpdateWithStart(opened, {
       startWorkflowOperation: new WithStartWorkflowOperation(bareCaseWorkflow, {
         workflowId: ids[index]!,
@@ -53,7 +57,17 @@ export async function runBare({ client, env, children, totalCases, clients, team
       }),
     });
   });
-  const openSeconds = (performance.now() - openStarted) / 1000;
+  return { ids, seconds: (performance.now() - started) / 1000 };
+}
+
+export async function runBare({ client, env, children, totalCases, clients, teamOf, cpuNow, temporalPid }: BareRun) {
+  const worker = await startBareWorker(client, env, children);
+  const processes = { worker: [worker.child.pid!], temporal: [temporalPid], bench: [process.pid] };
+  const perCaseMs = (before: Record<string, number>, after: Record<string, number>) =>
+    Object.fromEntries(Object.keys(after).map((name) => [name, +(((after[name]! - before[name]!) * 1000) / totalCases).toFixed(1)]));
+
+  const cpuBeforeOpening = cpuNow(processes);
+  const { ids, seconds: openSeconds } = await openBare(client, totalCases, clients, teamOf);
   const cpuAfterOpening = cpuNow(processes);
 
   const lifecycleStarted = performance.now();

@@ -240,6 +240,22 @@ describe('R8 R20 a draw is committed, run once with the randomness it named, ope
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     expect(started.body.progress.casesToOpen).toBe(2_050);
 
+    // The page polls how far it has come: the count only grows, and ends with every case open.
+    const seen: number[] = [];
+    const finished = await eventually(
+      async () => {
+        const progress = await call(system.baseUrl, 'GET', `/draws/${big.body.id}/progress`, undefined, asAuditor);
+        expect(progress.status).toBe(200);
+        seen.push(progress.body.casesOpened);
+        return progress.body;
+      },
+      (body) => body.status === 'drawn',
+      540_000,
+    );
+    expect(finished).toEqual({ id: big.body.id, status: 'drawn', casesOpened: 2_050, casesToOpen: 2_050 });
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect((await call(system.baseUrl, 'GET', `/draws/${randomUUID()}/progress`, undefined, asAuditor)).status).toBe(404);
+
     const done = await drawnRecord(big.body.id);
     expect(done.progress).toEqual({ casesOpened: 2_050, casesToOpen: 2_050 });
     expect(new Set(done.caseIds).size).toBe(2_050);

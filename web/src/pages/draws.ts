@@ -60,6 +60,33 @@ export async function drawsPage(): Promise<Node> {
   );
 }
 
+interface DrawProgress {
+  status: string;
+  casesOpened: number;
+  casesToOpen: number;
+}
+
+const progressText = ({ status, casesOpened, casesToOpen }: DrawProgress) =>
+  `${statusLabel(status)}${casesToOpen ? tr(`（已立案 ${casesOpened} / ${casesToOpen}）`, ` (${casesOpened} of ${casesToOpen} cases open)`) : ''}`;
+
+/** The status, and while the draw opens its cases, how far it has come: polled until every case is open. */
+function statusFact(id: string, status: string, progress: { casesOpened: number; casesToOpen: number }): Node {
+  const fact = h('dd', { 'data-testid': 'draw-status' }, progressText({ status, ...progress }));
+  if (status === 'opening') {
+    const timer = setInterval(() => {
+      // A page left behind stops asking.
+      if (!fact.isConnected) return clearInterval(timer);
+      get<DrawProgress>(`/draws/${id}/progress`)
+        .then((now) => {
+          fact.textContent = progressText(now);
+          if (now.status !== 'opening') clearInterval(timer);
+        })
+        .catch(() => clearInterval(timer));
+    }, 3_000);
+  }
+  return fact;
+}
+
 export async function drawPage({ id }: Record<string, string>): Promise<Node> {
   const [draw, verification] = await Promise.all([get<any>(`/draws/${id}`), get<{ valid: boolean; problems?: string[] }>(`/draws/${id}/verification`).catch(() => null)]);
   const picks: Array<{ entityId: string; team: string[]; stratum: string; weight: number; reason: string }> = draw.result?.picks ?? [];
@@ -80,7 +107,7 @@ export async function drawPage({ id }: Record<string, string>): Promise<Node> {
       'dl',
       { class: 'facts' },
       h('dt', null, tr('状态', 'Status')),
-      h('dd', { 'data-testid': 'draw-status' }, statusLabel(draw.status), draw.caseIds?.length ? tr(`（已立案 ${draw.progress.casesOpened} / ${draw.progress.casesToOpen}）`, ` (${draw.progress.casesOpened} of ${draw.progress.casesToOpen} cases open)`) : ''),
+      statusFact(id!, draw.status, draw.progress),
       h('dt', null, tr('计划抽取时间', 'To run at')),
       h('dd', null, formatDateTime(draw.drawAt)),
       h('dt', null, tr('指定的外部随机数', 'Named outside randomness')),
