@@ -141,10 +141,19 @@ function hasherHere(keepCanonical: boolean): Hasher {
   };
 }
 
+/** The hashing thread's old-space limit, in MB. */
+const HASHER_HEAP_LIMIT_MB = 64;
+
 function hasherInWorker(keepCanonical: boolean): Hasher {
   // No execArgv of the parent's: the worker runs plain JavaScript and needs no loader (a TypeScript loader
   // the parent runs under would cost the worker's start some 0.1–0.2 s of CPU to load and compile).
-  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), { workerData: { flagNames: riskFlags, keepCanonical }, execArgv: [] });
+  // Its own heap limit too: without the parent's flags a thread's heap may grow, as Node's default allows, to
+  // gigabytes of garbage before it is collected, and the process's memory with it. What it keeps is small.
+  const worker = new Worker(new URL('./targetJsonWorker.mjs', import.meta.url), {
+    workerData: { flagNames: riskFlags, keepCanonical },
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: HASHER_HEAP_LIMIT_MB },
+  });
   // Idle, it must not keep the process alive (a builder may be dropped); waiting for the result, it must.
   worker.unref();
   let failure: unknown;
