@@ -369,7 +369,8 @@ async function main() {
     ).rows[0]!;
 
     // The system as `npm start` runs it, with its own settings (the API's pool of ten, the worker's heap limit).
-    system = await startSystem(databaseUrl, {}, 'bench-draw');
+    // The freeze's timings come from the API's info log.
+    system = await startSystem(databaseUrl, { LOG_LEVEL: 'info' }, 'bench-draw');
     const { base, api, worker } = system;
     const freezes: Array<{ targets: number; readMs: number; buildMs: number }> = [];
     system.onLine(api, (line) => {
@@ -424,7 +425,8 @@ async function main() {
     const openingProcesses = { worker: [worker.child.pid!], api: [api.child.pid!], temporal: [system.temporal.process.child.pid!], postgres: postgresPids(databaseName) };
     const cpuBeforeOpening = cpuNow(openingProcesses);
     const [, openStep] = await step(databaseName, worker.child.pid!, async () => {
-      for (;;) {
+      for (const deadline = Date.now() + 3 * 3_600_000; ; ) {
+        if (Date.now() > deadline) throw new Error(`the draw did not open its cases within 3 hours (${JSON.stringify(progress)})`);
         const now = (await json(base, 'GET', `/draws/${drawId}/progress`, undefined, coordinator)) as typeof progress & { status: string };
         progress = now;
         if (now.status === 'drawn') return;

@@ -1,6 +1,6 @@
 // What a drawn case opens with (R8): its id, the entity drawn, the team drawn, the draw's name and plan. The same
 // whichever way the case is started: as a child of the draw workflow (draws before 2026-12-06 evening) or by id
-// from the draw's activity (activities/drawnCases.ts).
+// from the draw's activity (`openDrawnCases`, activities/draws.ts).
 import type { SearchAttributePair } from '@temporalio/common';
 import { searchAttributes } from '../config/temporal';
 import { caseWorkflowId } from '../domain/inspectionCase';

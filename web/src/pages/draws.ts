@@ -73,16 +73,20 @@ const progressText = ({ status, casesOpened, casesToOpen }: DrawProgress) =>
 function statusFact(id: string, status: string, progress: { casesOpened: number; casesToOpen: number }): Node {
   const fact = h('dd', { 'data-testid': 'draw-status' }, progressText({ status, ...progress }));
   if (status === 'opening') {
-    const timer = setInterval(() => {
-      // A page left behind stops asking.
-      if (!fact.isConnected) return clearInterval(timer);
-      get<DrawProgress>(`/draws/${id}/progress`)
-        .then((now) => {
-          fact.textContent = progressText(now);
-          if (now.status !== 'opening') clearInterval(timer);
-        })
-        .catch(() => clearInterval(timer));
-    }, 3_000);
+    // One request at a time; a failed one is tried again at the next turn. A page left behind stops asking.
+    const poll = () =>
+      setTimeout(() => {
+        if (!fact.isConnected) return;
+        get<DrawProgress>(`/draws/${id}/progress`)
+          .then((now) => {
+            fact.textContent = progressText(now);
+            // Every case open: the page again, with the verification it can now show.
+            if (now.status === 'opening') poll();
+            else if (fact.isConnected) window.dispatchEvent(new HashChangeEvent('hashchange'));
+          })
+          .catch(poll);
+      }, 3_000);
+    poll();
   }
   return fact;
 }
