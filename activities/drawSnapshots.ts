@@ -33,18 +33,26 @@ export async function storeSnapshot(
 }
 
 /**
- * The stored parts from `from` on, compressed, in order, a few at a time. Through pg itself, whose bytea arrive as
- * Buffers: Prisma's adapter hands bytes over as an array of numbers, eight bytes and more for each byte stored.
+ * The stored parts from `from` on, compressed, in order, a few at a time; a part missing on the way (or before
+ * `parts`, when the count is known) fails the reading. Through pg itself, whose bytea arrive as Buffers: Prisma's
+ * adapter hands bytes over as an array of numbers, eight bytes and more for each byte stored.
  */
-async function* partsOf(db: Db, drawId: string, from = 0): AsyncGenerator<Uint8Array> {
-  for (let part = from; ; part += PARTS_PER_STATEMENT) {
-    const { rows } = await poolOf(db).query<{ bytes: Buffer }>(
-      `select bytes from "DrawSnapshotPart" where "drawId" = $1::uuid and part >= $2 and part < $3 order by part`,
-      [drawId, part, part + PARTS_PER_STATEMENT],
+async function* partsOf(db: Db, drawId: string, from = 0, parts?: number): AsyncGenerator<Buffer> {
+  const missing = (part: number) => new Error(`draw ${drawId}: part ${part} of the stored snapshot is missing`);
+  let expected = from;
+  for (;;) {
+    const { rows } = await poolOf(db).query<{ part: number; bytes: Buffer }>(
+      `select part, bytes from "DrawSnapshotPart" where "drawId" = $1::uuid and part >= $2 and part < $3 order by part`,
+      [drawId, expected, expected + PARTS_PER_STATEMENT],
     );
-    for (const row of rows) yield row.bytes;
-    if (rows.length < PARTS_PER_STATEMENT) return;
+    for (const row of rows) {
+      if (row.part !== expected) throw missing(expected);
+      expected += 1;
+      yield row.bytes;
+    }
+    if (rows.length < PARTS_PER_STATEMENT) break;
   }
+  if (parts !== undefined && expected < parts) throw missing(expected);
 }
 
 /**
@@ -96,19 +104,7 @@ export async function storedLayout(db: Db, drawId: string): Promise<StoredLayout
  * the iteration stops the reading. Throws when a part is missing.
  */
 export async function* storedBytes(db: Db, drawId: string, layout: StoredLayout, from = 0): AsyncGenerator<Buffer> {
-  let expected = from;
-  for (let part = from; part < layout.parts; part += PARTS_PER_STATEMENT) {
-    const { rows } = await poolOf(db).query<{ part: number; bytes: Buffer }>(
-      `select part, bytes from "DrawSnapshotPart" where "drawId" = $1::uuid and part >= $2 and part < $3 order by part`,
-      [drawId, part, part + PARTS_PER_STATEMENT],
-    );
-    for (const row of rows) {
-      if (row.part !== expected) break;
-      expected += 1;
-      yield decompressPart(row.bytes);
-    }
-    if (expected !== Math.min(part + PARTS_PER_STATEMENT, layout.parts)) throw new Error(`draw ${drawId}: part ${expected} of the stored snapshot is missing`);
-  }
+  for await (const part of partsOf(db, drawId, from, layout.parts)) yield decompressPart(part);
 }
 
 /** The snapshot as plain records, to publish in a record (R20). */
