@@ -28,6 +28,35 @@ class CatalogReadingClient extends pg.Client {
   }
 }
 
+type MigrationAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+/**
+ * The adapter runs a migration script by splitting it at every `;` and sending the pieces one by one, which breaks
+ * any function body or quoted text holding one (the triggers of migration draw_tallies) and leaves a failed
+ * migration half applied. PostgreSQL takes the whole script as one query instead, run as one transaction.
+ */
+function wholeScripts(adapter: MigrationAdapter): MigrationAdapter {
+  const { onError } = adapter as unknown as { onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await (adapter.underlyingDriver() as pg.Pool).query(script);
+    } catch (error) {
+      onError.call(adapter, error);
+    }
+  };
+  return adapter;
+}
+
+class WholeScriptPrismaPg extends PrismaPg {
+  override async connect() {
+    return wholeScripts(await super.connect());
+  }
+
+  override async connectToShadowDb() {
+    return wholeScripts(await super.connectToShadowDb());
+  }
+}
+
 function requiredUrl(name: string): string {
   const value = process.env[name];
   if (!value) {
@@ -60,6 +89,6 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   async adapter() {
-    return new PrismaPg({ ...connectionFields(requiredUrl('DATABASE_URL')), Client: CatalogReadingClient });
+    return new WholeScriptPrismaPg({ ...connectionFields(requiredUrl('DATABASE_URL')), Client: CatalogReadingClient });
   },
 });

@@ -6,9 +6,11 @@
 // where one query of row objects took 5 s and 1.5 GB for a hundred thousand.
 //
 // The work is shared between the server and this process:
-// - the database counts each entity's inspections and works out its flags in one pass over the cases, the
-//   blacklist, the penalties and the noted flags, joins that to one sequential scan of the entities, and sends
-//   the rows as they lie: sorting a million rows there, or walking the primary-key index, costs it about three
+// - the database reads each entity's inspections this year and each officer's cases as their rows keep them
+//   (kept by triggers as cases come and go, migration draw_tallies: counting the year's cases at each freeze
+//   cost it more than all the rest), works out the flags from the past year's complaints, the blacklist, the
+//   penalties and the noted flags, joins those to one sequential scan of the entities, and sends the rows as
+//   they lie: sorting a million rows there, or walking the primary-key index, costs it about three
 //   times the CPU of the scan. Officers and conflicts come on a second connection in the same snapshot
 //   (`pg_export_snapshot`), so both backends work at once;
 // - this process writes each entity row, as it comes, in the engine's TargetBatch form into buckets by the
@@ -39,34 +41,48 @@ export interface FrozenPool {
 const bit = (flag: (typeof riskFlags)[number]) => 1 << riskFlags.indexOf(flag);
 const sqlText = (client: pg.ClientBase, values: readonly string[]) => `array[${values.map((value) => client.escapeLiteral(value)).join(',')}]::text[]`;
 
+/** The China calendar year (the migration draw_tallies' `china_year`) of the freeze, and its first moment. */
+function chinaYear(now: Date): { year: number; start: string } {
+  const year = Number(chinaDate(now).slice(0, 4));
+  return { year, start: `'${year}-01-01T00:00:00+08:00'::timestamptz` };
+}
+
 /**
- * The operating entities in scope, unordered: id, credit code, random inspections since `yearStart`, the flag
- * mask, category and street. Flags (R6) are those noted on the entity and not cleared (known ones only), plus
- * what the bureau's own records show: a blacklist entry (dishonest), a penalty (violation record), two or more
- * complaint cases since `yearAgo`. COPY takes no parameters: the values are written in as literals.
+ * The operating entities in scope, unordered: id, credit code, random inspections since the year's start, the
+ * flag mask, category and street. The inspections are the number the entity's row keeps for its latest year
+ * (migration draw_tallies): that number in that year, none in a later one; a freeze as of an earlier year counts
+ * the cases. Flags (R6) are those noted on the entity and not cleared (known ones only), plus what the bureau's
+ * own records show: a blacklist entry (dishonest), a penalty (violation record), two or more complaint cases
+ * since `yearAgo`. COPY takes no parameters: the values are written in as literals.
  */
-function entitySql(client: pg.ClientBase, scope: DrawScope, yearStart: Date, yearAgo: Date): string {
-  const since = (date: Date) => `${client.escapeLiteral(date.toISOString())}::timestamptz`;
+function entitySql(client: pg.ClientBase, scope: DrawScope, now: Date, yearAgo: Date): string {
+  const { year, start } = chinaYear(now);
   const flags = sqlText(client, riskFlags);
   const filters = [`e."legalStatus" = 'operating'`];
   if (scope.categories?.length) filters.push(`e.category = any(${sqlText(client, scope.categories)})`);
   if (scope.streets?.length) filters.push(`e.street = any(${sqlText(client, scope.streets)})`);
   return `
-    select e.id, e.uscc, coalesce(c.inspections, 0)::int4, (coalesce(c.mask, 0) | coalesce(r.mask, 0))::int4, e.category, e.street
+    select e.id, e.uscc,
+      (case when e."randomInspectionsYear" = ${year} then e."randomInspections"
+            when e."randomInspectionsYear" > ${year} then
+              (select count(*) from "InspectionCase" c where c."entityId" = e.id and c.origin = 'random' and c."openedAt" >= ${start})
+            else 0 end)::int4,
+      (coalesce(c.mask, 0) | coalesce(r.mask, 0))::int4, e.category, e.street
     from "Entity" e
     left join (
-      select c."entityId",
-        count(*) filter (where c.origin = 'random' and c."openedAt" >= ${since(yearStart)}) as inspections,
-        case when count(*) filter (where c.origin = 'complaint' and c."openedAt" >= ${since(yearAgo)}) >= 2 then ${bit('complaints')} else 0 end as mask
+      select c."entityId", ${bit('complaints')} as mask
       from "InspectionCase" c
-      where (c.origin = 'random' and c."openedAt" >= ${since(yearStart)}) or (c.origin = 'complaint' and c."openedAt" >= ${since(yearAgo)})
+      where c.origin = 'complaint' and c."openedAt" >= ${client.escapeLiteral(yearAgo.toISOString())}::timestamptz
       group by c."entityId"
+      having count(*) >= 2
     ) c on c."entityId" = e.id
     left join (
       select "entityId", bit_or(mask) as mask from (
         select b."entityId", ${bit('dishonest')} as mask from "BlacklistEntry" b
         union all
-        select c."entityId", ${bit('violation_record')} from "Disposition" d join "InspectionCase" c on c.id = d."caseId" where d.kind = 'penalty'
+        -- The penalised cases by their key: a join would read every case.
+        select c."entityId", ${bit('violation_record')} from "InspectionCase" c
+        where c.id = any(array(select d."caseId" from "Disposition" d where d.kind = 'penalty'))
         union all
         select f."entityId", 1 << (array_position(${flags}, f.flag) - 1)
         from "EntityRiskFlag" f where f."clearedAt" is null and f.flag = any(${flags})
@@ -77,19 +93,18 @@ function entitySql(client: pg.ClientBase, scope: DrawScope, yearStart: Date, yea
 }
 
 /**
- * Officers on duty, in id order, with the cases since `yearStart` whose team names them (each case once, as
- * `= any(team)` would count it).
+ * Officers on duty, in id order, with the cases since the year's start whose team names them: the number the
+ * officer's row keeps for its latest year (migration draw_tallies), as for the entities' inspections.
  */
-function officerSql(client: pg.ClientBase, yearStart: Date): string {
+function officerSql(now: Date): string {
+  const { year, start } = chinaYear(now);
   return `
-    select o.id, o.specialties, to_char(o."certificateValidUntil", 'YYYY-MM-DD'), coalesce(p.cases, 0)::int4
+    select o.id, o.specialties, to_char(o."certificateValidUntil", 'YYYY-MM-DD'),
+      (case when o."participationsYear" = ${year} then o.participations
+            when o."participationsYear" > ${year} then
+              (select count(*) from "InspectionCase" c where o.id::text = any(c.team) and c."openedAt" >= ${start})
+            else 0 end)::int4
     from "Officer" o
-    left join (
-      select t.officer, count(*) as cases
-      from "InspectionCase" c cross join lateral unnest(c.team) with ordinality as t(officer, n)
-      where c."openedAt" >= ${client.escapeLiteral(yearStart.toISOString())}::timestamptz and array_position(c.team, t.officer) = t.n
-      group by t.officer
-    ) p on p.officer = o.id::text
     where o.active and not o."certificateWithdrawn"
     order by o.id`;
 }
@@ -328,10 +343,9 @@ function resolveTies(offsets: Uint32Array, halves: Uint32Array, numberMask: numb
 
 /**
  * Transaction snapshot for every connection of one freeze, read-only. For its plans: the aggregates held in
- * memory (at the default 4 MB, grouping a million cases spills to disk), hashing rather than nested loops and
- * sorts (the officers' counts are estimated at a couple of rows: a nested loop over them costs seconds at 5,000
- * officers, and sorting the cases' team members costs more than hashing them), no parallel workers (the two
- * connections already keep two backends busy), no JIT compilation for one-off plans.
+ * memory (at the default 4 MB, grouping the flags' records of a large directory spills to disk), hashing rather
+ * than nested loops and sorts (a nested loop probing a million entities' flags costs seconds), no parallel
+ * workers (the two connections already keep two backends busy), no JIT compilation for one-off plans.
  */
 const BEGIN_SQL = `begin isolation level repeatable read read only; set local work_mem = '64MB'; set local enable_nestloop = off;
   set local enable_sort = off; set local max_parallel_workers_per_gather = 0; set local jit = off`;
@@ -341,7 +355,6 @@ const BEGIN_SQL = `begin isolation level repeatable read read only; set local wo
  * builds the snapshot. `keepCanonical`: also keep its canonical JSON, compressed, to store (see FrozenPool).
  */
 export async function readDrawPool(db: Db, scope: DrawScope, now: Date, options: { keepCanonical?: boolean } = {}): Promise<FrozenPool> {
-  const yearStart = new Date(`${chinaDate(now).slice(0, 4)}-01-01T00:00:00+08:00`);
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
   const started = performance.now();
   const pool = poolOf(db);
@@ -358,10 +371,10 @@ export async function readDrawPool(db: Db, scope: DrawScope, now: Date, options:
     if (other !== main) await other.query(`${BEGIN_SQL}; set transaction snapshot ${other.escapeLiteral(exported)}`);
 
     const entities = new EntityRecords(Math.min(expectedRows, 1 << 24));
-    const entityRead = copyOut(other, entitySql(other, scope, yearStart, yearAgo), 6, (bytes, start, end) => entities.add(bytes, start, end));
+    const entityRead = copyOut(other, entitySql(other, scope, now, yearAgo), 6, (bytes, start, end) => entities.add(bytes, start, end));
     // Officers and conflicts meanwhile, on the other connection (or after the entities, on the same one).
     const officers: DrawOfficer[] = [];
-    const officerRead = copyOut(main, officerSql(main, yearStart), 4, (bytes, at, end) => {
+    const officerRead = copyOut(main, officerSql(now), 4, (bytes, at, end) => {
       if (int32(bytes, at) !== 16) throw new Error('malformed officer row');
       const id = uuidFromBytes(bytes, at + 4);
       at += 20;

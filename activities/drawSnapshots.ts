@@ -3,7 +3,7 @@
 // is downloaded. Draws committed before 2026-12-06 hold theirs as jsonb in the Draw row; every reader here takes
 // both forms.
 import type { Prisma } from '@prisma/client';
-import { poolOf, type Db } from '../db/client';
+import { poolOf, type Db, type DbTransaction } from '../db/client';
 import { type DrawConflict, type DrawOfficer, type DrawSnapshot, type DrawTarget } from '../domain/draw';
 import { decompressPart, type CanonicalParts } from '../domain/draw/canonicalParts.mjs';
 import { snapshotFromParts } from '../domain/draw/storedSnapshot';
@@ -13,7 +13,7 @@ export const STORED_SNAPSHOT_FORMAT = 'canonical-json/brotli-parts';
 /** Parts written or read per statement: a few MB at a time. */
 const PARTS_PER_STATEMENT = 16;
 
-type Tx = Prisma.TransactionClient | Db;
+type Tx = DbTransaction | Db;
 
 /** Stores the snapshot of a draw being committed, in the caller's transaction. */
 export async function storeSnapshot(

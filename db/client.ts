@@ -1,9 +1,28 @@
 // Prisma on its WebAssembly query compiler with the pg driver adapter: no native engine to download.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
+import { PrismaClient, type Entity as EntityColumns, type Officer as OfficerColumns } from '@prisma/client';
+import type * as runtime from '@prisma/client/runtime/library';
 import pg from 'pg';
 
-export type Db = PrismaClient;
+/**
+ * Columns the database keeps for the draw's freeze alone (migration draw_tallies), which only its own query reads:
+ * left out of every row Prisma returns, so that no answer carries them.
+ */
+const omit = {
+  entity: { randomInspectionsYear: true, randomInspections: true },
+  officer: { participationsYear: true, participations: true },
+} as const;
+
+const prismaClient = (adapter: PrismaPg) => new PrismaClient({ adapter, omit });
+
+export type Db = ReturnType<typeof prismaClient>;
+
+/** The rows Prisma returns (without the columns left out above). */
+export type Entity = Omit<EntityColumns, keyof typeof omit.entity>;
+export type Officer = Omit<OfficerColumns, keyof typeof omit.officer>;
+
+/** The client an interactive transaction (`db.$transaction(async (tx) => …)`) hands its callback. */
+export type DbTransaction = Omit<Db, runtime.ITXClientDenyList>;
 
 const pools = new WeakMap<Db, pg.Pool>();
 
@@ -12,7 +31,7 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // An idle connection that the server drops is replaced on the next checkout; it must not crash the process.
   pool.on('error', () => undefined);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const db = prismaClient(new PrismaPg(pool, { disposeExternalPool: true }));
   pools.set(db, pool);
   return db;
 }

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Prisma } from '@prisma/client';
 import type { z } from 'zod';
-import type { Db } from '../db/client';
+import type { Db, DbTransaction } from '../db/client';
 import { readTableFile, UnreadableFile, type Sheet, type SheetRow, type TableFormat } from './tableFile';
 
 export type { TableFormat } from './tableFile';
@@ -41,7 +41,7 @@ export interface Directory<Current, Create> {
   /** What the directory is called: the exported sheet's name, and the routes' summaries. */
   title: { zh: string; en: string };
   /** The model its rows are kept in, read and written in or out of a transaction. */
-  table(client: Prisma.TransactionClient): Table<Current, Create>;
+  table(client: DbTransaction): Table<Current, Create>;
   /** The unique column a row is known by: a file names each at most once, and a known one is updated. */
   key: keyof Current & string;
   /** A new row gets a generated id (the item list is keyed by its code alone). */
@@ -50,7 +50,7 @@ export interface Directory<Current, Create> {
   /** Columns an export shows but an import ignores: state changed only through its own endpoint. */
   exportOnly?: ReadonlyArray<{ zh: string; value(current: Current): string }>;
   /** What else an update changes, in the same transaction. */
-  afterUpdate?(tx: Prisma.TransactionClient, current: Current, changes: Record<string, unknown>, actor: string): Promise<void>;
+  afterUpdate?(tx: DbTransaction, current: Current, changes: Record<string, unknown>, actor: string): Promise<void>;
   /**
    * Checks a schema cannot make (a value from a list kept in the database): prepared once per file, it answers
    * the refusal of a row, if any.

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LegalStatus, Prisma } from '@prisma/client';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../db/client';
+import type { Db, DbTransaction } from '../db/client';
 import { entityLeftMarket } from '../workflows/caseMessages';
 import { DomainError } from '../domain/errors';
 import type { Change } from './audit';
@@ -55,7 +55,7 @@ export async function entityWithHistory(db: Db, id: string) {
 }
 
 /** The entity's active risk flags with their sources, locked until the transaction ends. */
-async function activeRiskFlags(tx: Prisma.TransactionClient, id: string): Promise<Record<string, string>> {
+async function activeRiskFlags(tx: DbTransaction, id: string): Promise<Record<string, string>> {
   await tx.$executeRaw`select 1 from "Entity" where id = ${id}::uuid for update`;
   const flags = await tx.entityRiskFlag.findMany({ where: { entityId: id, clearedAt: null }, orderBy: { notedAt: 'asc' } });
   return Object.fromEntries(flags.map((row) => [row.flag, row.source]));

@@ -1,6 +1,7 @@
 // The target directory (R1) as a file, keyed by the unified social credit code. The legal status is exported
 // but changes only through its own endpoint, which keeps its history and ends open cases.
-import type { Entity, Prisma } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
+import type { Entity } from '../db/client';
 import { legalStatusLabels, riskLevelLabels, wordsFor } from '../domain/vocabulary';
 import { categoryResolver, categoryWords } from './categories';
 import type { Directory } from './directoryImport';

@@ -1,6 +1,7 @@
 // The officer directory (R2) as a file, keyed by the enforcement certificate number. A new unit, post or
 // affiliation in the file is a move and is recorded as one; withdrawal changes only through its own endpoint.
-import type { Officer, Prisma } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
+import type { Officer } from '../db/client';
 import { genderLabels, wordsFor } from '../domain/vocabulary';
 import type { Directory } from './directoryImport';
 import { postingRecord, type Placement } from './officers';

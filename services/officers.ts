@@ -1,8 +1,8 @@
 // 执法人员 (R2): changes to an officer's unit, post, affiliation and certificate, each answered with its before
 // and after so the audit log shows what changed (R20).
 import { randomUUID } from 'node:crypto';
-import type { Officer, Prisma } from '@prisma/client';
-import type { Db } from '../db/client';
+import type { Prisma } from '@prisma/client';
+import type { Db, DbTransaction, Officer } from '../db/client';
 import { DomainError } from '../domain/errors';
 import type { Change } from './audit';
 
@@ -28,7 +28,7 @@ export interface Placement {
 type Placed = Pick<Officer, 'id' | 'unit' | 'post' | 'affiliation'>;
 
 /** The officer, locked until the transaction ends: "before" is then exactly what this change replaces. */
-async function lockedOfficer(tx: Prisma.TransactionClient, id: string): Promise<Officer> {
+async function lockedOfficer(tx: DbTransaction, id: string): Promise<Officer> {
   await tx.$executeRaw`select 1 from "Officer" where id = ${id}::uuid for update`;
   const officer = await tx.officer.findUnique({ where: { id } });
   if (!officer) throw new DomainError('not_found', `执法人员不存在 / no officer ${id}`);

@@ -128,6 +128,75 @@ describe('R5 R6 R10 R20 the pool is frozen in one snapshot by the fast reader, e
     expect(all.officers.find((officer) => officer.id === officers[0])?.participationsThisYear).toBe(2);
     expect(all.officers.find((officer) => officer.id === officers[1])?.participationsThisYear).toBe(1);
   });
+
+  it('R5 R7 the counts the freeze reads follow every change of a case, one at a time or many at once, for a freeze in any year', async () => {
+    const db = system.db;
+    const now = new Date();
+    const year = Number(chinaDate(now).slice(0, 4));
+    const at = (text: string) => new Date(text);
+    // China's new year begins at 16:00 UTC the day before: either side of it, one minute apart.
+    const lastMomentOfLastYear = at(`${year - 1}-12-31T15:59:00Z`);
+    const firstMomentOfThisYear = at(`${year - 1}-12-31T16:00:00Z`);
+    const nextYear = at(`${year + 1}-03-01T00:00:00+08:00`);
+    const officers = await Promise.all([1, 2, 3].map(async () => (await registerOfficer(system.baseUrl)).id));
+    const [a, b, c] = officers as [string, string, string];
+    const entities = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const id = randomUUID();
+        await db.entity.create({ data: { id, uscc: validUscc(), name: `计数测试企业 ${id.slice(0, 4)}`, category: '典当', street: '指前镇' } });
+        return id;
+      }),
+    );
+    const [one, two, three] = entities as [string, string, string];
+    const scope = { categories: ['典当'], streets: ['指前镇'] };
+    const caseRow = (entityId: string, origin: 'random' | 'complaint', openedAt: Date, team: string[]) => {
+      const id = randomUUID();
+      return { id, workflowId: `inspection-case-${id}`, entityId, origin, status: 'closed', team, openedBy: 'test', openedAt };
+    };
+    const agree = async (step: string) => {
+      for (const when of [now, lastMomentOfLastYear, firstMomentOfThisYear, nextYear]) {
+        const frozen = await freezeSnapshot(db, scope, when);
+        const expected = await poolOfRecord(db, scope, when);
+        const mine = (snapshot: { officers: readonly { id: string }[] }) => snapshot.officers.filter((officer) => officers.includes(officer.id));
+        expect({ targets: frozen.targets, officers: mine(frozen) }, `${step}, frozen at ${when.toISOString()}`).toEqual({
+          targets: expected.targets,
+          officers: mine(expected),
+        });
+      }
+    };
+    const inspections = async (entityId: string) => (await freezeSnapshot(db, scope, now)).targets.find((target) => target.id === entityId)?.inspectionsThisYear;
+
+    // Many at once, in one statement: two cases of one entity, either side of the new year, a team naming an officer twice.
+    const first = caseRow(one, 'random', firstMomentOfThisYear, [a, b]);
+    const before = caseRow(one, 'random', lastMomentOfLastYear, [a]);
+    const doubled = caseRow(two, 'random', now, [c, c]);
+    const complaint = caseRow(two, 'complaint', now, [a, c]);
+    await db.inspectionCase.createMany({ data: [first, before, doubled, complaint] });
+    expect(await inspections(one)).toBe(1);
+    await agree('inserted together');
+
+    // One at a time: the team changed (a reassignment, a recusal), a case moved to another entity and to next year, an origin changed.
+    await db.inspectionCase.update({ where: { id: first.id }, data: { team: [b, c] } });
+    await agree('team changed');
+    await db.inspectionCase.update({ where: { id: doubled.id }, data: { entityId: three } });
+    await agree('moved to another entity');
+    await db.inspectionCase.update({ where: { id: first.id }, data: { openedAt: nextYear } });
+    await agree('moved to next year');
+    await db.inspectionCase.update({ where: { id: first.id }, data: { openedAt: now } });
+    await agree('moved back to this year');
+    await db.inspectionCase.update({ where: { id: complaint.id }, data: { origin: 'random' } });
+    await agree('origin changed');
+    await db.inspectionCase.update({ where: { id: complaint.id }, data: { status: 'inspecting' } });
+    await agree('only the status changed');
+
+    // Removed, one and then all at once.
+    await db.inspectionCase.delete({ where: { id: first.id } });
+    expect(await inspections(one)).toBe(0);
+    await agree('one removed');
+    await db.inspectionCase.deleteMany({ where: { id: { in: [before.id, doubled.id, complaint.id] } } });
+    expect(await inspections(three)).toBe(0);
+    await agree('all removed');
+  });
 });
 
 describe('R20 a draw\'s pool is stored once, compressed, beside its row, and read only when asked for', () => {

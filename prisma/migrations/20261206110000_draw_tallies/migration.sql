@@ -1,0 +1,120 @@
+-- What a draw counts for R5 and R7 is kept on the entity and officer rows as cases come and go, so that a freeze over
+-- a million entities reads each row as it lies instead of counting the year of cases again (issue 17: the freeze
+-- within 3 s). Each row keeps the latest China calendar year it has cases in and how many it has in that year:
+--   Entity: random inspections (origin random) opened in "randomInspectionsYear";
+--   Officer: cases of any origin opened in "participationsYear" whose team names the officer (each case once).
+-- A freeze in that year reads the number; in a later year, 0; in an earlier one (a freeze as of the past), it counts
+-- the cases as before (activities/drawPool.ts). Kept exact by triggers on every insert, update and delete of a
+-- case, whoever makes it: the opening activity, a reassignment, a recusal, a bulk load.
+--
+-- Why this stays exact: with S the year kept and n the number, no case lies in a year after S and n cases lie in S.
+-- A case added in year y > S leaves it alone in y, so (y, 1); in S, n + 1; before S, nothing changes. A case
+-- removed from S makes n - 1; from before S, nothing changes. An update is the case removed as it was and added as
+-- it is.
+
+ALTER TABLE "Entity" ADD COLUMN "randomInspectionsYear" INTEGER, ADD COLUMN "randomInspections" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "Officer" ADD COLUMN "participationsYear" INTEGER, ADD COLUMN "participations" INTEGER NOT NULL DEFAULT 0;
+
+-- The complaints of the past year (R6), found without reading every case.
+CREATE INDEX "InspectionCase_origin_openedAt_idx" ON "InspectionCase"("origin", "openedAt");
+
+-- The China calendar year (UTC+8, no daylight saving) of a moment, as the freeze writes the start of its year.
+CREATE FUNCTION china_year(at TIMESTAMPTZ) RETURNS INTEGER LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT extract(year FROM (at AT TIME ZONE 'UTC') + interval '8 hours')::integer $$;
+
+-- One case as it is (+1) or as it was (-1).
+CREATE TYPE case_tally_change AS ("entityId" UUID, origin "CaseOrigin", "openedAt" TIMESTAMPTZ, team TEXT[], delta INTEGER);
+
+-- The officers a change concerns: a team names an officer by the text of its id, and a case counts once per officer
+-- however often its team names them (as `o.id::text = any(team)` counted them).
+CREATE FUNCTION case_tally_officer_changes(changes case_tally_change[]) RETURNS TABLE (id UUID, year INTEGER, delta INTEGER)
+LANGUAGE sql STABLE AS $$
+  SELECT m.officer::uuid, china_year(c."openedAt"), c.delta
+  FROM unnest(changes) c, LATERAL (SELECT DISTINCT t.officer FROM unnest(c.team) t(officer)) m
+  WHERE m.officer ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+$$;
+
+-- Applies changes to the rows they concern, locked first in id order so that two cases changing the same officers
+-- at once wait for each other instead of deadlocking (NO KEY UPDATE: as an update takes them, which lets foreign
+-- keys to these rows be checked meanwhile).
+CREATE FUNCTION apply_case_tally_changes(changes case_tally_change[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(changes) = 0 THEN RETURN; END IF;
+  PERFORM 1 FROM "Entity" e
+  WHERE e.id IN (SELECT c."entityId" FROM unnest(changes) c WHERE c.origin = 'random')
+  ORDER BY e.id FOR NO KEY UPDATE;
+
+  WITH net AS (
+    SELECT c."entityId" AS id, china_year(c."openedAt") AS year, sum(c.delta)::integer AS delta, bool_or(c.delta > 0) AS added
+    FROM unnest(changes) c WHERE c.origin = 'random' GROUP BY 1, 2
+  ), top AS (
+    SELECT id, max(year) FILTER (WHERE added) AS year FROM net GROUP BY id
+  ), kept AS (
+    SELECT e.id,
+      CASE WHEN t.year > coalesce(e."randomInspectionsYear", t.year - 1) THEN t.year ELSE e."randomInspectionsYear" END AS year,
+      CASE WHEN t.year > coalesce(e."randomInspectionsYear", t.year - 1) THEN coalesce(a.delta, 0)
+           ELSE e."randomInspections" + coalesce(b.delta, 0) END AS n
+    FROM "Entity" e
+    JOIN top t ON t.id = e.id
+    LEFT JOIN net a ON a.id = e.id AND a.year = t.year
+    LEFT JOIN net b ON b.id = e.id AND b.year = e."randomInspectionsYear"
+  )
+  UPDATE "Entity" e SET "randomInspectionsYear" = k.year, "randomInspections" = k.n
+  FROM kept k
+  WHERE e.id = k.id AND (e."randomInspectionsYear", e."randomInspections") IS DISTINCT FROM (k.year, k.n);
+
+  PERFORM 1 FROM "Officer" o WHERE o.id IN (SELECT id FROM case_tally_officer_changes(changes)) ORDER BY o.id FOR NO KEY UPDATE;
+
+  WITH net AS (
+    SELECT id, year, sum(delta)::integer AS delta, bool_or(delta > 0) AS added FROM case_tally_officer_changes(changes) GROUP BY 1, 2
+  ), top AS (
+    SELECT id, max(year) FILTER (WHERE added) AS year FROM net GROUP BY id
+  ), kept AS (
+    SELECT o.id,
+      CASE WHEN t.year > coalesce(o."participationsYear", t.year - 1) THEN t.year ELSE o."participationsYear" END AS year,
+      CASE WHEN t.year > coalesce(o."participationsYear", t.year - 1) THEN coalesce(a.delta, 0)
+           ELSE o."participations" + coalesce(b.delta, 0) END AS n
+    FROM "Officer" o
+    JOIN top t ON t.id = o.id
+    LEFT JOIN net a ON a.id = o.id AND a.year = t.year
+    LEFT JOIN net b ON b.id = o.id AND b.year = o."participationsYear"
+  )
+  UPDATE "Officer" o SET "participationsYear" = k.year, "participations" = k.n
+  FROM kept k
+  WHERE o.id = k.id AND (o."participationsYear", o."participations") IS DISTINCT FROM (k.year, k.n);
+END $$;
+
+CREATE FUNCTION tally_case_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM apply_case_tally_changes(array(
+      SELECT ROW(n."entityId", n.origin, n."openedAt", n.team, 1)::case_tally_change FROM new_cases n));
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM apply_case_tally_changes(array(
+      SELECT ROW(o."entityId", o.origin, o."openedAt", o.team, -1)::case_tally_change FROM old_cases o));
+  ELSE
+    -- Most updates change the status of a case: only those changing what is counted count.
+    PERFORM apply_case_tally_changes(array(
+      SELECT ROW(o."entityId", o.origin, o."openedAt", o.team, -1)::case_tally_change
+      FROM old_cases o JOIN new_cases n ON n.id = o.id
+      WHERE (o."entityId", o.origin, o."openedAt", o.team) IS DISTINCT FROM (n."entityId", n.origin, n."openedAt", n.team)
+      UNION ALL
+      SELECT ROW(n."entityId", n.origin, n."openedAt", n.team, 1)::case_tally_change
+      FROM old_cases o JOIN new_cases n ON n.id = o.id
+      WHERE (o."entityId", o.origin, o."openedAt", o.team) IS DISTINCT FROM (n."entityId", n.origin, n."openedAt", n.team)));
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "InspectionCase_tally_insert" AFTER INSERT ON "InspectionCase"
+  REFERENCING NEW TABLE AS new_cases FOR EACH STATEMENT EXECUTE FUNCTION tally_case_changes();
+CREATE TRIGGER "InspectionCase_tally_update" AFTER UPDATE ON "InspectionCase"
+  REFERENCING OLD TABLE AS old_cases NEW TABLE AS new_cases FOR EACH STATEMENT EXECUTE FUNCTION tally_case_changes();
+CREATE TRIGGER "InspectionCase_tally_delete" AFTER DELETE ON "InspectionCase"
+  REFERENCING OLD TABLE AS old_cases FOR EACH STATEMENT EXECUTE FUNCTION tally_case_changes();
+
+-- The cases already there.
+DO $$ BEGIN
+  PERFORM apply_case_tally_changes(array(
+    SELECT ROW(c."entityId", c.origin, c."openedAt", c.team, 1)::case_tally_change FROM "InspectionCase" c));
+END $$;
