@@ -171,6 +171,12 @@ const FLAG_MASKS = 1 << riskFlags.length;
 /** A record's bytes but the credit code's: the id's length and text, the credit code's length, then category, street, inspections and flags. */
 const RECORD_BYTES = 2 + UUID_TEXT_LENGTH + 2 + 13;
 
+/**
+ * Memory the builder's hashing thread reads and the snapshot then keeps, as it is: shared with the thread rather
+ * than handed over to it, it is not copied back (a million entities' records are some 70 MB).
+ */
+const sharedBytes = (size: number) => Buffer.from(new SharedArrayBuffer(size));
+
 /** The records of ids starting with one byte, in the order their rows came. */
 class EntityBucket {
   count = 0;
@@ -179,15 +185,14 @@ class EntityBucket {
   keys: Uint32Array;
 
   constructor(expectedRecords: number) {
-    // allocUnsafeSlow: a buffer of its own, never a slice of Node's pool, so that it can be handed over.
-    this.bytes = Buffer.allocUnsafeSlow((RECORD_BYTES + 18) * expectedRecords);
+    this.bytes = sharedBytes((RECORD_BYTES + 18) * expectedRecords);
     this.keys = new Uint32Array(KEY_WORDS * expectedRecords);
   }
 
   /** Room for one more record of `size` bytes; where it starts. */
   reserve(size: number): number {
     if (this.used + size > this.bytes.length) {
-      const bytes = Buffer.allocUnsafeSlow(2 * this.bytes.length + size);
+      const bytes = sharedBytes(2 * this.bytes.length + size);
       this.bytes.copy(bytes, 0, 0, this.used);
       this.bytes = bytes;
     }

@@ -38,7 +38,9 @@ import { riskFlags, type DrawConflict, type DrawOfficer } from './types';
  * given with the batch (u32 each), the inspections this year (u32), and the risk flags as a mask (u8, bit i
  * standing for riskFlags[i]). They lie one after another in id order, or anywhere in `bytes` with `offsets`
  * saying where each starts, in id order (so that a reader can sort targets without moving them). The
- * builder may take the ArrayBuffers over (transfer them to its thread): they are not to be used again.
+ * builder may take the ArrayBuffers over (transfer them to its thread): they are not to be used again. Bytes in
+ * a SharedArrayBuffer are shared with that thread and kept by the snapshot as they are, without a copy: they
+ * are not to be written again.
  */
 export interface TargetBatch {
   bytes: Uint8Array;
@@ -103,8 +105,9 @@ export class TargetBatchWriter {
     this.count = 0;
   }
 
+  /** Shared memory: the builder's hashing thread reads it and the snapshot keeps it, neither copying it. */
   private fresh(size: number): [Uint8Array, DataView] {
-    const buffer = new ArrayBuffer(size);
+    const buffer = new SharedArrayBuffer(size);
     return [new Uint8Array(buffer), new DataView(buffer)];
   }
 }
@@ -164,7 +167,8 @@ function hasherInWorker(keepCanonical: boolean): Hasher {
     },
     strings: (categories, streets) => worker.postMessage({ categories, streets }),
     batch: (bytes, count, offsets) => {
-      const buffers = [...new Set([bytes.buffer, offsets?.buffer])].filter((buffer) => buffer !== undefined) as ArrayBuffer[];
+      // Shared memory is shared with the thread, not handed over.
+      const buffers = [...new Set([bytes.buffer, offsets?.buffer])].filter((buffer) => buffer instanceof ArrayBuffer);
       worker.postMessage({ batch: bytes, count, offsets }, buffers);
     },
     finish: () =>

@@ -24,7 +24,8 @@ port.on('message', (message) => {
   if (message.categories) hasher.strings(message.categories, message.streets);
   if (message.batch) {
     hasher.batch(message.batch, message.count, message.offsets);
-    const spent = [message.batch.buffer, message.offsets?.buffer].filter(Boolean);
+    // Shared memory (a reader's buckets, which the snapshot keeps) is not this thread's to give back.
+    const spent = [message.batch.buffer, message.offsets?.buffer].filter((buffer) => buffer instanceof ArrayBuffer);
     port.postMessage({ spent }, spent);
   }
   if (message.finish) {

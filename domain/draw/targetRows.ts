@@ -57,12 +57,13 @@ export class TargetRows implements TargetSource {
   }
 
   /**
-   * Keeps a copy of the batch's bytes (the batch itself may then be handed over) after the targets before it.
-   * `categories` and `streets` are what its indices refer to, and may only grow.
+   * Keeps the batch's bytes after the targets before it: a copy (the batch itself may then be handed over), or
+   * the bytes themselves when they are shared memory (which the giver writes no more). `categories` and
+   * `streets` are what its indices refer to, and may only grow.
    */
   add(bytes: Uint8Array, count: number, offsets: Uint32Array | undefined, categories: readonly string[], streets: readonly string[]): void {
     const chunk = this.chunks.length;
-    const source = Buffer.from(bytes);
+    const source = bytes.buffer instanceof SharedArrayBuffer ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(bytes);
     this.chunks.push(source);
     this.categories = categories;
     this.streets = streets;
