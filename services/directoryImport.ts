@@ -3,12 +3,11 @@
 // applying writes every accepted row in one transaction, or nothing. Each directory only says what its
 // columns are, which model keeps it and which unique column a row is known by.
 import { randomUUID } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { Prisma } from '@prisma/client';
 import type { z } from 'zod';
 import type { Db, DbTransaction } from '../db/client';
-import { readTableFile, UnreadableFile, type Sheet, type SheetRow, type TableFormat } from './tableFile';
+import { excel, readTableFile, UnreadableFile, type Sheet, type SheetRow, type TableFormat } from './tableFile';
 
 export type { TableFormat } from './tableFile';
 
@@ -87,7 +86,7 @@ const restored = (cell: string) => (cell.startsWith("'") && FORMULA_START.test(c
 export async function writeTable(format: TableFormat, sheet: string, rows: string[][]): Promise<Buffer> {
   // The BOM makes Excel read the CSV as UTF-8.
   if (format === 'csv') return Buffer.from(`\ufeff${stringifyCsv(rows.map((row) => row.map(neutralised)))}`, 'utf8');
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   workbook.addWorksheet(sheet).addRows(rows);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -1,8 +1,10 @@
 // A spreadsheet as the bureau's staff have it, read into rows that keep their line numbers: an XLSX from Excel or
 // WPS (the format known from the bytes), or a CSV in UTF-8 with or without a BOM, in UTF-16 with a BOM, or in the
 // GB18030 that Chinese Excel writes for "CSV (逗号分隔)". Blank rows are skipped, not counted away.
-import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
+
+/** ExcelJS, loaded the first time a workbook is read or written: it costs every process holding it some 25 MB. */
+export const excel = async () => (await import('exceljs')).default;
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -88,7 +90,7 @@ function readCsv(content: Buffer, restore: (cell: string) => string): ReadFile {
 }
 
 async function readXlsx(content: Buffer): Promise<ReadFile> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   await workbook.xlsx.load(content as unknown as ArrayBuffer);
   const sheets = workbook.worksheets.map((worksheet): Sheet => {
     const rows: SheetRow[] = [];

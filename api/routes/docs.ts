@@ -1,6 +1,10 @@
 // The API describes itself: /openapi.json from the route declarations, /docs as interactive Swagger UI.
+import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
-import { absolutePath } from 'swagger-ui-dist';
+
+// The package's own entry also loads Swagger UI's browser bundle into this process (some 40 MB it never runs):
+// only the function that says where the files lie.
+const absolutePath = createRequire(import.meta.url)('swagger-ui-dist/absolute-path.js') as () => string;
 
 const page = `<!doctype html>
 <html lang="zh-CN">

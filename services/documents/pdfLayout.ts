@@ -6,7 +6,11 @@
 // glyphs used. Nothing here knows what a document says.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
+
+/** PDFKit, loaded the first time a document is made: it costs every process holding it some 25 MB. */
+let pdfDocument: typeof PDFKitDocument | undefined;
+const PDFDocument = () => (pdfDocument ??= createRequire(import.meta.url)('pdfkit') as typeof PDFKitDocument);
 
 const MM = 72 / 25.4;
 const BODY = 16;
@@ -39,7 +43,7 @@ export class OfficialPdf {
    */
   constructor(title: string, issuedAt: Date, tighten = 1) {
     this.pitch = LINE_PITCH * tighten;
-    this.doc = new PDFDocument({
+    this.doc = new (PDFDocument())({
       size: 'A4',
       margins: { top: 37 * MM, left: 28 * MM, right: 26 * MM, bottom: 35 * MM },
       bufferPages: true,
