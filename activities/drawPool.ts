@@ -48,17 +48,36 @@ function chinaYear(now: Date): { year: number; start: string } {
 }
 
 /**
- * The operating entities in scope, unordered: id, credit code, random inspections since the year's start, the
+ * The entities are read in two halves of the ids, one after the other: once the first half is in, its targets are
+ * sorted and hashed while the second is read (each half costs the server a scan of the table and the flags'
+ * records again, a tenth of a second at a million entities, where the hashing it overlaps takes several).
+ * `firstBucket` and `endBucket`: the range of the ids' first bytes.
+ */
+interface IdRange {
+  from?: string;
+  to?: string;
+  firstBucket: number;
+  endBucket: number;
+}
+const ID_HALVES: readonly IdRange[] = [
+  { to: '80000000-0000-0000-0000-000000000000', firstBucket: 0, endBucket: 128 },
+  { from: '80000000-0000-0000-0000-000000000000', firstBucket: 128, endBucket: 256 },
+];
+
+/**
+ * The operating entities in scope with ids in `ids`, unordered: id, credit code, random inspections since the year's start, the
  * flag mask, category and street. The inspections are the number the entity's row keeps for its latest year
  * (migration draw_tallies): that number in that year, none in a later one; a freeze as of an earlier year counts
  * the cases. Flags (R6) are those noted on the entity and not cleared (known ones only), plus what the bureau's
  * own records show: a blacklist entry (dishonest), a penalty (violation record), two or more complaint cases
  * since `yearAgo`. COPY takes no parameters: the values are written in as literals.
  */
-function entitySql(client: pg.ClientBase, scope: DrawScope, now: Date, yearAgo: Date): string {
+function entitySql(client: pg.ClientBase, scope: DrawScope, now: Date, yearAgo: Date, ids: IdRange): string {
   const { year, start } = chinaYear(now);
   const flags = sqlText(client, riskFlags);
   const filters = [`e."legalStatus" = 'operating'`];
+  if (ids.from !== undefined) filters.push(`e.id >= '${ids.from}'::uuid`);
+  if (ids.to !== undefined) filters.push(`e.id < '${ids.to}'::uuid`);
   if (scope.categories?.length) filters.push(`e.category = any(${sqlText(client, scope.categories)})`);
   if (scope.streets?.length) filters.push(`e.street = any(${sqlText(client, scope.streets)})`);
   return `
@@ -273,10 +292,10 @@ class EntityRecords {
     out[to + 12] = mask;
   }
 
-  /** Hands the buckets over in id order, each with its targets' offsets (and lets go of it). */
-  handOver(send: (batch: TargetBatch) => void): void {
+  /** Hands the buckets of ids whose first byte lies in `first..end - 1` over in id order, each with its targets' offsets (and lets go of it). */
+  handOver(send: (batch: TargetBatch) => void, first = 0, end = this.buckets.length): void {
     const emptied = new EntityBucket(0);
-    for (let index = 0; index < this.buckets.length; index += 1) {
+    for (let index = first; index < end; index += 1) {
       const bucket = this.buckets[index]!;
       this.buckets[index] = emptied;
       if (bucket.count === 0) continue;
@@ -366,6 +385,7 @@ export async function readDrawPool(db: Db, scope: DrawScope, now: Date, options:
   // A pool of one (a script's) reads everything on its one connection, one query after the other.
   const clients: pg.PoolClient[] = [await pool.connect()];
   let committed = false;
+  let building: Promise<SnapshotBuilder> | undefined;
   try {
     if ((pool.options.max ?? 10) > 1) clients.push(await pool.connect());
     const [main, other = main] = clients as [pg.PoolClient, pg.PoolClient?];
@@ -375,9 +395,7 @@ export async function readDrawPool(db: Db, scope: DrawScope, now: Date, options:
     const { snapshot: exported, rows: expectedRows } = begun[begun.length - 1]!.rows[0] as { snapshot: string; rows: number };
     if (other !== main) await other.query(`${BEGIN_SQL}; set transaction snapshot ${other.escapeLiteral(exported)}`);
 
-    const entities = new EntityRecords(Math.min(expectedRows, 1 << 24));
-    const entityRead = copyOut(other, entitySql(other, scope, now, yearAgo), 6, (bytes, start, end) => entities.add(bytes, start, end));
-    // Officers and conflicts meanwhile, on the other connection (or after the entities, on the same one).
+    // Officers and conflicts first, on one connection, while the entities come on the other (or after them, on the same one).
     const officers: DrawOfficer[] = [];
     const officerRead = copyOut(main, officerSql(now), 4, (bytes, at, end) => {
       if (int32(bytes, at) !== 16) throw new Error('malformed officer row');
@@ -403,23 +421,39 @@ export async function readDrawPool(db: Db, scope: DrawScope, now: Date, options:
       }
       conflicts.push({ officerId, entityId: uuidFromBytes(bytes, at + 24) });
     });
-    await Promise.all([entityRead, officerRead, conflictRead]);
+    // The canonical form begins with the officers and conflicts: the builder starts on them as soon as they are in.
+    const expectedTargets = Math.min(expectedRows, 1 << 24);
+    building = Promise.all([officerRead, conflictRead]).then(
+      () => new SnapshotBuilder(officers, conflicts, { hashInWorker: true, expectedTargets, keepCanonical: options.keepCanonical }),
+    );
+    // A failure is met where it is awaited (or in the catch below), not as an unhandled rejection meanwhile.
+    building.catch(() => undefined);
+    const entities = new EntityRecords(expectedTargets);
+    const { categories, streets } = entities.places;
+    for (const ids of ID_HALVES) {
+      await copyOut(other, entitySql(other, scope, now, yearAgo, ids), 6, (bytes, start, end) => entities.add(bytes, start, end));
+      const builder = await building;
+      entities.handOver((batch) => builder.addTargets(batch, categories, streets), ids.firstBucket, ids.endBucket);
+    }
     await Promise.all(clients.map((client) => client.query('commit')));
     committed = true;
     const read = performance.now();
 
-    const builder = new SnapshotBuilder(officers, conflicts, { hashInWorker: true, expectedTargets: entities.count, keepCanonical: options.keepCanonical });
-    const { categories, streets } = entities.places;
-    entities.handOver((batch) => builder.addTargets(batch, categories, streets));
+    const builder = await building;
     const snapshot = await builder.build();
     // What a freeze costs, in the log of whoever froze (the API for a draw, the worker for a plan; bench/draw reads it):
-    // reading every row, then sorting, hashing and (for a commitment) compressing.
+    // reading every row (the first half's sorting and hashing meanwhile), then the rest of the sorting, hashing and
+    // (for a commitment) compressing.
     logger.info('draw pool frozen', { targets: entities.count, readMs: Math.round(read - started), buildMs: Math.round(performance.now() - read) });
     return {
       snapshot,
       pool: { targets: entities.count, officers: snapshot.officers.length, conflicts: snapshot.conflicts.length },
       canonical: options.keepCanonical ? builder.canonicalParts() : undefined,
     };
+  } catch (error) {
+    // Its hashing thread must not outlive a freeze that failed.
+    (await building?.catch(() => undefined))?.abandon();
+    throw error;
   } finally {
     for (const client of clients) {
       if (!committed) await client.query('rollback').catch(() => undefined);

@@ -129,6 +129,8 @@ interface Hasher {
   strings(categories: readonly string[], streets: readonly string[]): void;
   batch(bytes: Uint8Array, count: number, offsets: Uint32Array | undefined): void;
   finish(): Promise<HasherResult>;
+  /** Stops without a result (its thread, if it has one, ends). */
+  abandon(): void;
 }
 
 function hasherHere(keepCanonical: boolean): Hasher {
@@ -141,6 +143,7 @@ function hasherHere(keepCanonical: boolean): Hasher {
     strings: (categories, streets) => hasher.strings(categories, streets),
     batch: (bytes, count, offsets) => hasher.batch(bytes, count, offsets),
     finish: async () => ({ ...(hasher.finish() as HasherResult), canonical: await parts?.finish() }),
+    abandon: () => undefined,
   };
 }
 
@@ -180,6 +183,7 @@ function hasherInWorker(keepCanonical: boolean): Hasher {
         worker.on('message', (message: HasherResult | { spent: ArrayBuffer[] }) => 'hash' in message && resolve(message));
         worker.postMessage({ finish: true });
       }).finally(() => void worker.terminate()),
+    abandon: () => void worker.terminate(),
   };
 }
 
@@ -251,6 +255,12 @@ export class SnapshotBuilder {
     const { snapshot, canonical } = this.finish(await this.hasher.finish());
     this.canonical = await canonical;
     return snapshot;
+  }
+
+  /** Gives up before build(): what was added goes, and the hashing thread with it. */
+  abandon(): void {
+    this.built = true;
+    this.hasher.abandon();
   }
 
   /** The canonical JSON of the snapshot built, compressed in parts: with `keepCanonical`, once built. */
