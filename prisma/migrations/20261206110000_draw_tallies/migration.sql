@@ -25,13 +25,24 @@ CREATE FUNCTION china_year(at TIMESTAMPTZ) RETURNS INTEGER LANGUAGE sql IMMUTABL
 -- One case as it is (+1) or as it was (-1).
 CREATE TYPE case_tally_change AS ("entityId" UUID, origin "CaseOrigin", "openedAt" TIMESTAMPTZ, team TEXT[], delta INTEGER);
 
--- The officers a change concerns: a team names an officer by the text of its id, and a case counts once per officer
--- however often its team names them (as `o.id::text = any(team)` counted them).
+-- The net change to each entity and year, and to each officer and year. Only nonzero ones: a change that comes to
+-- nothing (a team member kept through a reassignment, the entity of a case whose team alone changed) locks no row.
+-- A net change of 0 in a year can leave the kept year and number as they were: a case removed and added in one year.
+CREATE FUNCTION case_tally_entity_changes(changes case_tally_change[]) RETURNS TABLE (id UUID, year INTEGER, delta INTEGER)
+LANGUAGE sql STABLE AS $$
+  SELECT c."entityId", china_year(c."openedAt"), sum(c.delta)::integer
+  FROM unnest(changes) c WHERE c.origin = 'random'
+  GROUP BY 1, 2 HAVING sum(c.delta) <> 0
+$$;
+
+-- A team names an officer by the text of its id, and a case counts once per officer however often its team names
+-- them (as `o.id::text = any(team)` counted them).
 CREATE FUNCTION case_tally_officer_changes(changes case_tally_change[]) RETURNS TABLE (id UUID, year INTEGER, delta INTEGER)
 LANGUAGE sql STABLE AS $$
-  SELECT m.officer::uuid, china_year(c."openedAt"), c.delta
+  SELECT m.officer::uuid, china_year(c."openedAt"), sum(c.delta)::integer
   FROM unnest(changes) c, LATERAL (SELECT DISTINCT t.officer FROM unnest(c.team) t(officer)) m
   WHERE m.officer ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+  GROUP BY 1, 2 HAVING sum(c.delta) <> 0
 $$;
 
 -- Applies changes to the rows they concern, locked first in id order so that two cases changing the same officers
@@ -41,12 +52,11 @@ CREATE FUNCTION apply_case_tally_changes(changes case_tally_change[]) RETURNS vo
 BEGIN
   IF cardinality(changes) = 0 THEN RETURN; END IF;
   PERFORM 1 FROM "Entity" e
-  WHERE e.id IN (SELECT c."entityId" FROM unnest(changes) c WHERE c.origin = 'random')
+  WHERE e.id IN (SELECT id FROM case_tally_entity_changes(changes))
   ORDER BY e.id FOR NO KEY UPDATE;
 
   WITH net AS (
-    SELECT c."entityId" AS id, china_year(c."openedAt") AS year, sum(c.delta)::integer AS delta, bool_or(c.delta > 0) AS added
-    FROM unnest(changes) c WHERE c.origin = 'random' GROUP BY 1, 2
+    SELECT id, year, delta, delta > 0 AS added FROM case_tally_entity_changes(changes)
   ), top AS (
     SELECT id, max(year) FILTER (WHERE added) AS year FROM net GROUP BY id
   ), kept AS (
@@ -66,7 +76,7 @@ BEGIN
   PERFORM 1 FROM "Officer" o WHERE o.id IN (SELECT id FROM case_tally_officer_changes(changes)) ORDER BY o.id FOR NO KEY UPDATE;
 
   WITH net AS (
-    SELECT id, year, sum(delta)::integer AS delta, bool_or(delta > 0) AS added FROM case_tally_officer_changes(changes) GROUP BY 1, 2
+    SELECT id, year, delta, delta > 0 AS added FROM case_tally_officer_changes(changes)
   ), top AS (
     SELECT id, max(year) FILTER (WHERE added) AS year FROM net GROUP BY id
   ), kept AS (
@@ -113,8 +123,17 @@ CREATE TRIGGER "InspectionCase_tally_update" AFTER UPDATE ON "InspectionCase"
 CREATE TRIGGER "InspectionCase_tally_delete" AFTER DELETE ON "InspectionCase"
   REFERENCING OLD TABLE AS old_cases FOR EACH STATEMENT EXECUTE FUNCTION tally_case_changes();
 
--- The cases already there.
-DO $$ BEGIN
-  PERFORM apply_case_tally_changes(array(
-    SELECT ROW(c."entityId", c.origin, c."openedAt", c.team, 1)::case_tally_change FROM "InspectionCase" c));
+-- The cases already there, 50,000 at a time (one array of them all would meet the limit on the size of one value).
+DO $$
+DECLARE
+  last UUID;
+  batch case_tally_change[];
+BEGIN
+  LOOP
+    SELECT array_agg(ROW(c."entityId", c.origin, c."openedAt", c.team, 1)::case_tally_change), (array_agg(c.id ORDER BY c.id))[count(*)]
+    INTO batch, last
+    FROM (SELECT * FROM "InspectionCase" WHERE last IS NULL OR id > last ORDER BY id LIMIT 50000) c;
+    EXIT WHEN batch IS NULL;
+    PERFORM apply_case_tally_changes(batch);
+  END LOOP;
 END $$;
