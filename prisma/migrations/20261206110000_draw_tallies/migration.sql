@@ -45,6 +45,19 @@ LANGUAGE sql STABLE AS $$
   GROUP BY 1, 2 HAVING sum(c.delta) <> 0
 $$;
 
+-- The year and number a row keeps after changes of (years[i], deltas[i]), given the year and number it kept: the
+-- rule of the header, in one place for entities and officers.
+CREATE FUNCTION case_tally_after(kept_year INTEGER, kept INTEGER, years INTEGER[], deltas INTEGER[], OUT new_year INTEGER, OUT new_n INTEGER)
+LANGUAGE sql IMMUTABLE AS $$
+  WITH net AS (SELECT y, d FROM unnest(years, deltas) AS c(y, d)),
+       top AS (SELECT max(y) FILTER (WHERE d > 0) AS y FROM net)
+  SELECT
+    CASE WHEN top.y > coalesce(kept_year, top.y - 1) THEN top.y ELSE kept_year END,
+    CASE WHEN top.y > coalesce(kept_year, top.y - 1) THEN (SELECT sum(d) FROM net WHERE y = top.y)::integer
+         ELSE kept + coalesce((SELECT sum(d) FROM net WHERE y = kept_year), 0)::integer END
+  FROM top
+$$;
+
 -- Applies changes to the rows they concern, locked first in id order so that two cases changing the same officers
 -- at once wait for each other instead of deadlocking (NO KEY UPDATE: as an update takes them, which lets foreign
 -- keys to these rows be checked meanwhile).
@@ -55,43 +68,31 @@ BEGIN
   WHERE e.id IN (SELECT id FROM case_tally_entity_changes(changes))
   ORDER BY e.id FOR NO KEY UPDATE;
 
-  WITH net AS (
-    SELECT id, year, delta, delta > 0 AS added FROM case_tally_entity_changes(changes)
-  ), top AS (
-    SELECT id, max(year) FILTER (WHERE added) AS year FROM net GROUP BY id
+  WITH changed AS (
+    SELECT id, array_agg(year) AS years, array_agg(delta) AS deltas FROM case_tally_entity_changes(changes) GROUP BY id
   ), kept AS (
-    SELECT e.id,
-      CASE WHEN t.year > coalesce(e."randomInspectionsYear", t.year - 1) THEN t.year ELSE e."randomInspectionsYear" END AS year,
-      CASE WHEN t.year > coalesce(e."randomInspectionsYear", t.year - 1) THEN coalesce(a.delta, 0)
-           ELSE e."randomInspections" + coalesce(b.delta, 0) END AS n
+    SELECT e.id, after.new_year, after.new_n
     FROM "Entity" e
-    JOIN top t ON t.id = e.id
-    LEFT JOIN net a ON a.id = e.id AND a.year = t.year
-    LEFT JOIN net b ON b.id = e.id AND b.year = e."randomInspectionsYear"
+    JOIN changed c ON c.id = e.id,
+    LATERAL case_tally_after(e."randomInspectionsYear", e."randomInspections", c.years, c.deltas) after
   )
-  UPDATE "Entity" e SET "randomInspectionsYear" = k.year, "randomInspections" = k.n
+  UPDATE "Entity" e SET "randomInspectionsYear" = k.new_year, "randomInspections" = k.new_n
   FROM kept k
-  WHERE e.id = k.id AND (e."randomInspectionsYear", e."randomInspections") IS DISTINCT FROM (k.year, k.n);
+  WHERE e.id = k.id AND (e."randomInspectionsYear", e."randomInspections") IS DISTINCT FROM (k.new_year, k.new_n);
 
   PERFORM 1 FROM "Officer" o WHERE o.id IN (SELECT id FROM case_tally_officer_changes(changes)) ORDER BY o.id FOR NO KEY UPDATE;
 
-  WITH net AS (
-    SELECT id, year, delta, delta > 0 AS added FROM case_tally_officer_changes(changes)
-  ), top AS (
-    SELECT id, max(year) FILTER (WHERE added) AS year FROM net GROUP BY id
+  WITH changed AS (
+    SELECT id, array_agg(year) AS years, array_agg(delta) AS deltas FROM case_tally_officer_changes(changes) GROUP BY id
   ), kept AS (
-    SELECT o.id,
-      CASE WHEN t.year > coalesce(o."participationsYear", t.year - 1) THEN t.year ELSE o."participationsYear" END AS year,
-      CASE WHEN t.year > coalesce(o."participationsYear", t.year - 1) THEN coalesce(a.delta, 0)
-           ELSE o."participations" + coalesce(b.delta, 0) END AS n
+    SELECT o.id, after.new_year, after.new_n
     FROM "Officer" o
-    JOIN top t ON t.id = o.id
-    LEFT JOIN net a ON a.id = o.id AND a.year = t.year
-    LEFT JOIN net b ON b.id = o.id AND b.year = o."participationsYear"
+    JOIN changed c ON c.id = o.id,
+    LATERAL case_tally_after(o."participationsYear", o."participations", c.years, c.deltas) after
   )
-  UPDATE "Officer" o SET "participationsYear" = k.year, "participations" = k.n
+  UPDATE "Officer" o SET "participationsYear" = k.new_year, "participations" = k.new_n
   FROM kept k
-  WHERE o.id = k.id AND (o."participationsYear", o."participations") IS DISTINCT FROM (k.year, k.n);
+  WHERE o.id = k.id AND (o."participationsYear", o."participations") IS DISTINCT FROM (k.new_year, k.new_n);
 END $$;
 
 CREATE FUNCTION tally_case_changes() RETURNS trigger LANGUAGE plpgsql AS $$
